@@ -1,0 +1,230 @@
+/*
+ * mada.h -- MADA (meta-adaptive optimizers through hyper-gradient descent) and
+ * AVGrad: the one public header.
+ *
+ * The numerical contract is MADA-SPEC.md (section numbers below refer to it);
+ * the decisions this library took where the spec is silent are in
+ * docs/DECISIONS.md.
+ *
+ * Ownership: an optimizer owns its state (moments, partials, coefficients).
+ * The caller owns the parameter and gradient buffers passed to mada_step();
+ * the library never keeps a pointer to them after the call returns.
+ *
+ * Thread safety: distinct optimizers may be used from distinct threads at the
+ * same time.  One optimizer must not be used by two threads at once (no
+ * internal locking).  mada_strerror(), mada_config_preset() and the backend
+ * queries are thread-safe.  Backend auto-selection happens once per process
+ * (thread-safe, on first use).
+ *
+ * Errors: every function that can fail returns an int: MADA_OK (0) or a
+ * negative mada_status.  On error nothing observable changes (the optimizer,
+ * the caller's buffers and files keep their bytes), except the diagnostic
+ * returned by mada_last_error().
+ */
+#ifndef MADA_H
+#define MADA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MADA_VERSION_MAJOR 0
+#define MADA_VERSION_MINOR 1
+#define MADA_VERSION_PATCH 0
+
+/* ---- Input domain (spec 8; docs/DECISIONS.md D1) ----------------------------
+ * mada_step() accepts exactly these inputs; on them every value the step
+ * stores in the parameters and in the moment state is finite.  Partials (the
+ * per-element hyper-gradient factors) may still overflow for extreme inputs;
+ * spec 6.2 skips a non-finite hyper-gradient. */
+#define MADA_GMAX       0x1p40          /* |g_i| <= 2^40 (about 1.1e12)       */
+#define MADA_XMAX       0x1p100         /* |x_i| <= 2^100 (about 1.3e30)      */
+#define MADA_EPS_MIN    0x1p-60         /* eps in [2^-60, 1]                  */
+#define MADA_EPS_MAX    1.0
+#define MADA_LR_MAX     1.0             /* learning rate in [0, 1]            */
+#define MADA_LAMBDA_MAX 1.0             /* weight decay lambda in [0, 1]      */
+#define MADA_BETA_MAX   (1.0 - 0x1p-24) /* beta1, beta2, beta3 in [0, 1-2^-24] */
+
+/* ---- Status codes ----------------------------------------------------------- */
+typedef enum {
+    MADA_OK = 0,
+    MADA_E_NULL = -1,          /* a required pointer is NULL                     */
+    MADA_E_OVERLAP = -2,       /* parameter and gradient (or state) buffers overlap */
+    MADA_E_GRAD = -3,          /* a gradient element is NaN, infinite or |g| > GMAX */
+    MADA_E_PARAM = -4,         /* a parameter element is NaN, infinite or |x| > XMAX */
+    MADA_E_LR = -5,            /* learning rate not finite or outside [0, LR_MAX]  */
+    MADA_E_COEF = -6,          /* a coefficient outside its domain or its [lo, hi] */
+    MADA_E_CONFIG = -7,        /* eps, lambda, Lion betas, hyper settings, ranges  */
+    MADA_E_SIZE = -8,          /* n == 0, or n too large to allocate               */
+    MADA_E_NOMEM = -9,         /* allocation failed                                */
+    MADA_E_DTYPE = -10,        /* unknown element type                             */
+    MADA_E_PRESET = -11,       /* unknown preset name                              */
+    MADA_E_BACKEND = -12,      /* unknown backend, or not available here           */
+    MADA_E_IO = -13,           /* file could not be opened, read or written        */
+    MADA_E_FORMAT = -14,       /* not a MADA state file, or truncated              */
+    MADA_E_VERSION = -15,      /* state file of an unsupported format version      */
+    MADA_E_CHECKSUM = -16,     /* state file checksum mismatch (corrupted)         */
+    MADA_E_MISMATCH = -17,     /* state file for another n or element type         */
+    MADA_E_STATE = -18,        /* state file content outside the valid domain      */
+    MADA_E_INDEX = -19         /* coefficient index out of range                   */
+} mada_status;
+
+/* Human-readable, static description of a status code; never NULL. */
+const char *mada_strerror(int status);
+
+/* ---- Types ------------------------------------------------------------------ */
+typedef enum { MADA_F32 = 1, MADA_F64 = 2 } mada_dtype;
+
+/* Second-moment average (spec 2): AVGrad's running mean or AMSGrad's maximum. */
+typedef enum { MADA_VBAR_AVG = 0, MADA_VBAR_MAX = 1 } mada_vbar_mode;
+
+/* The six learned coefficients q, in this order. */
+enum { MADA_BETA1 = 0, MADA_BETA2, MADA_BETA3, MADA_RHO, MADA_C, MADA_GAMMA,
+       MADA_NCOEF };
+
+typedef enum {
+    MADA_BACKEND_AUTO = 0,   /* best available; MADA_BACKEND env var overrides */
+    MADA_BACKEND_REF = 1,    /* scalar reference (ref/)                         */
+    MADA_BACKEND_AVX512 = 2, /* planned                                          */
+    MADA_BACKEND_AVX2 = 3,   /* planned                                          */
+    MADA_BACKEND_CUDA = 4    /* planned                                          */
+} mada_backend;
+
+/* Everything that configures an optimizer.  Obtain one from
+ * mada_config_preset() and edit fields; mada_create() validates it.
+ *   coef[q]   initial value of coefficient q.  Domain: betas [0, BETA_MAX],
+ *             rho, c, gamma [0, 1].
+ *   eta[q]    hyper learning rate (finite, >= 0).  0 freezes q bit for bit.
+ *   mu[q]     hyper momentum, in [0, 1].
+ *   lo[q], hi[q]  projection range of a learning q: inside q's domain,
+ *             lo <= coef <= hi.  Ignored for frozen coefficients.
+ *   hclip     hyper-gradient clip, finite and > 0 (spec 6.2).
+ *   warmup    no coefficient update while t - 1 <= warmup (spec 6.2).
+ *   eps       in [EPS_MIN, EPS_MAX].
+ *   lambda    decoupled weight decay, in [0, LAMBDA_MAX]; factor lr*lambda.
+ *   lb1, lb2  Lion betas, in [0, 1].
+ *   vbar      MADA_VBAR_AVG or MADA_VBAR_MAX.
+ *   compat    0: this specification; 1: the released code's differences
+ *             (spec 9): v, vbar start at 1e-15, n starts at g_1^2, gp starts
+ *             at 0, Lion direction from the updated l.  Use
+ *             mada_config_compat() to also take its Lion betas. */
+typedef struct {
+    double coef[MADA_NCOEF];
+    double eta[MADA_NCOEF];
+    double mu[MADA_NCOEF];
+    double lo[MADA_NCOEF];
+    double hi[MADA_NCOEF];
+    double hclip;
+    uint64_t warmup;
+    double eps;
+    double lambda;
+    double lb1, lb2;
+    mada_vbar_mode vbar;
+    int compat;
+} mada_config;
+
+/* Fill *cfg with a named preset (spec 3.1): "adam", "amsgrad", "avgrad",
+ * "yogi", "adan", "lion", "hyperadam", "mada", "mada-toy".
+ * Errors: MADA_E_NULL, MADA_E_PRESET (unknown name; *cfg unchanged). */
+int mada_config_preset(mada_config *cfg, const char *name);
+
+/* Switch *cfg to the released code's conventions (spec 9): compat = 1 and
+ * Lion betas (0.95, 0.98).  Errors: MADA_E_NULL. */
+int mada_config_compat(mada_config *cfg);
+
+/* Check a configuration without creating anything.
+ * Errors: MADA_E_NULL, MADA_E_COEF, MADA_E_CONFIG. */
+int mada_config_check(const mada_config *cfg);
+
+/* ---- Optimizer -------------------------------------------------------------- */
+typedef struct mada_opt mada_opt;
+
+/* Create an optimizer for n elements (n >= 1) of type dtype, with the backend
+ * chosen by mada_backend_default().  All state starts at zero (spec 9 compat:
+ * v and vbar at 1e-15).  *out is set only on success.
+ * Errors: MADA_E_NULL, MADA_E_SIZE, MADA_E_DTYPE, MADA_E_COEF, MADA_E_CONFIG,
+ * MADA_E_BACKEND (MADA_BACKEND names an unknown or unavailable backend),
+ * MADA_E_NOMEM. */
+int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg);
+
+/* Free an optimizer; NULL is a no-op. */
+void mada_destroy(mada_opt *opt);
+
+/* One iteration (spec 7) on the caller's parameters x (n elements of the
+ * optimizer's type, updated in place) with gradient g (read only, evaluated
+ * at the current x) and this step's learning rate lr.
+ * All-or-nothing: every input is checked before anything changes.
+ * Errors: MADA_E_NULL; MADA_E_OVERLAP (x and g share bytes, or x overlaps
+ * the optimizer's state); MADA_E_LR (lr not in [0, LR_MAX]); MADA_E_GRAD
+ * (g[i] NaN, infinite or |g[i]| > GMAX; mada_last_error() names the first
+ * such i); MADA_E_PARAM (likewise for x[i] and XMAX). */
+int mada_step(mada_opt *opt, void *x, const void *g, double lr);
+
+/* Current coefficients q (after the last hyper step).  Errors: MADA_E_NULL. */
+int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF]);
+
+/* Set coefficient q (0 <= q < MADA_NCOEF) to value.  A learning coefficient
+ * must lie in its [lo, hi], a frozen one in its domain.  The momentum buffer is
+ * kept.  Errors: MADA_E_NULL, MADA_E_INDEX, MADA_E_COEF. */
+int mada_set_coef(mada_opt *opt, int q, double value);
+
+/* A copy of the optimizer's configuration (coef holds the current values).
+ * Errors: MADA_E_NULL. */
+int mada_get_config(const mada_opt *opt, mada_config *cfg);
+
+typedef struct {
+    uint64_t t;                        /* completed steps                           */
+    size_t n;                          /* elements                                  */
+    mada_dtype dtype;
+    mada_backend backend;              /* the backend that runs the steps           */
+    double coef[MADA_NCOEF];           /* current coefficients                      */
+    double hypergrad[MADA_NCOEF];      /* h_q of the last hyper step (0 if none; may be non-finite) */
+    uint64_t hyper_steps;              /* steps at which coefficients were updated  */
+    uint64_t skipped;                  /* non-finite h_q skipped, all coefficients  */
+    uint64_t skipped_coef[MADA_NCOEF]; /* the same, per coefficient                 */
+} mada_info;
+
+/* Step information.  Errors: MADA_E_NULL. */
+int mada_get_info(const mada_opt *opt, mada_info *info);
+
+/* The last error of a call on this optimizer as a sentence naming the cause
+ * (for MADA_E_GRAD and MADA_E_PARAM: the first offending index and value);
+ * "" if none.  Valid until the next call on opt.  Never NULL for non-NULL opt. */
+const char *mada_last_error(const mada_opt *opt);
+/* The index named by the last MADA_E_GRAD or MADA_E_PARAM error, else SIZE_MAX. */
+size_t mada_last_error_index(const mada_opt *opt);
+
+/* Save the whole optimizer (configuration, coefficients, hyper state, t,
+ * moments, partials) to path: a versioned little-endian binary file with a
+ * CRC-64 checksum, written to a temporary file and renamed, so an existing
+ * file is never left half-written.  Errors: MADA_E_NULL, MADA_E_IO. */
+int mada_save(const mada_opt *opt, const char *path);
+
+/* Replace the optimizer's whole state by the one saved in path.  The file must
+ * be of this format version, with this n and element type, an intact checksum
+ * and content in the valid domain; otherwise the optimizer is left exactly as
+ * it was.  Errors: MADA_E_NULL, MADA_E_IO, MADA_E_FORMAT, MADA_E_VERSION,
+ * MADA_E_CHECKSUM, MADA_E_MISMATCH, MADA_E_STATE, MADA_E_NOMEM. */
+int mada_load(mada_opt *opt, const char *path);
+
+/* ---- Backends --------------------------------------------------------------- */
+/* Name of a backend ("auto", "ref", "avx512", "avx2", "cuda"); "?" if unknown. */
+const char *mada_backend_name(mada_backend b);
+/* 1 if backend b can run on this machine, else 0 (AUTO: always 1). */
+int mada_backend_available(mada_backend b);
+/* The backend new optimizers get: the environment variable MADA_BACKEND
+ * (auto, ref, avx512, avx2, cuda) if set, else the best available.  Decided once
+ * per process.  Errors: MADA_E_BACKEND if MADA_BACKEND is unknown or names an
+ * unavailable backend (*b then unchanged). */
+int mada_backend_default(mada_backend *b);
+/* Move opt to backend b (AUTO: the best available; ignores the environment).
+ * Errors: MADA_E_NULL, MADA_E_BACKEND. */
+int mada_set_backend(mada_opt *opt, mada_backend b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MADA_H */

@@ -1,0 +1,448 @@
+/*
+ * optimizer.c -- the public optimizer object: presets, creation, the
+ * iteration of spec 7, coefficients and step information.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mada_internal.h"
+
+/* ---- Status text ------------------------------------------------------------ */
+const char *mada_strerror(int status)
+{
+    switch (status) {
+    case MADA_OK: return "success";
+    case MADA_E_NULL: return "a required pointer is NULL";
+    case MADA_E_OVERLAP: return "buffers overlap (parameters, gradient or optimizer state)";
+    case MADA_E_GRAD: return "gradient element NaN, infinite or larger than MADA_GMAX in magnitude";
+    case MADA_E_PARAM: return "parameter element NaN, infinite or larger than MADA_XMAX in magnitude";
+    case MADA_E_LR: return "learning rate not finite or outside [0, MADA_LR_MAX]";
+    case MADA_E_COEF: return "coefficient outside its domain or its projection range";
+    case MADA_E_CONFIG: return "invalid configuration (eps, lambda, Lion betas, hyper settings or ranges)";
+    case MADA_E_SIZE: return "invalid size (n must be at least 1 and allocatable)";
+    case MADA_E_NOMEM: return "out of memory";
+    case MADA_E_DTYPE: return "unknown element type";
+    case MADA_E_PRESET: return "unknown preset name";
+    case MADA_E_BACKEND: return "unknown backend, or backend not available on this machine";
+    case MADA_E_IO: return "file could not be opened, read or written";
+    case MADA_E_FORMAT: return "not a MADA state file, or truncated";
+    case MADA_E_VERSION: return "unsupported state file version";
+    case MADA_E_CHECKSUM: return "state file checksum mismatch (file corrupted)";
+    case MADA_E_MISMATCH: return "state file is for another size or element type";
+    case MADA_E_STATE: return "state file content outside the valid domain";
+    case MADA_E_INDEX: return "coefficient index out of range";
+    default: return "unknown status code";
+    }
+}
+
+/* Record a diagnostic on opt and return status. */
+static int fail(mada_opt *opt, int status, size_t index, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(opt->err, sizeof opt->err, fmt, ap);
+    va_end(ap);
+    opt->err_index = index;
+    return status;
+}
+
+/* ---- Presets (spec 3.1) ----------------------------------------------------- */
+typedef struct {
+    const char *name;
+    double coef[MADA_NCOEF];
+    double eta[MADA_NCOEF];
+    double mu;
+    uint64_t warmup;
+    double eps;
+    mada_vbar_mode vbar;
+    double lb1, lb2;
+} preset;
+
+static const preset presets[] = {
+    {"adam",      {0.9, 0.999, 0, 1, 1, 1}, {0}, 0, 0, 1e-8, MADA_VBAR_AVG, 0.9, 0.99},
+    {"amsgrad",   {0.9, 0.999, 0, 0, 1, 1}, {0}, 0, 0, 1e-8, MADA_VBAR_MAX, 0.9, 0.99},
+    {"avgrad",    {0.9, 0.999, 0, 0, 1, 1}, {0}, 0, 0, 1e-8, MADA_VBAR_AVG, 0.9, 0.99},
+    {"yogi",      {0.9, 0.999, 0, 1, 0, 1}, {0}, 0, 0, 1e-3, MADA_VBAR_AVG, 0.9, 0.99},
+    {"adan",      {0.98, 0.99, 0.92, 1, 1, 1}, {0}, 0, 0, 1e-8, MADA_VBAR_AVG, 0.9, 0.99},
+    {"lion",      {0.9, 0.99, 0, 1, 1, 0}, {0}, 0, 0, 1e-8, MADA_VBAR_AVG, 0.9, 0.99},
+    {"hyperadam", {0.9, 0.95, 0, 1, 1, 1}, {5e-4, 5e-4, 0, 0, 0, 0}, 0, 50, 1e-6,
+     MADA_VBAR_AVG, 0.9, 0.99},
+    {"mada",      {0.9, 0.95, 0, 0, 1, 1}, {5e-4, 5e-4, 0.1, 0.1, 0.1, 0.1}, 0, 50, 1e-6,
+     MADA_VBAR_AVG, 0.9, 0.99},
+    {"mada-toy",  {0.9, 0.99, 0, 1, 1, 1}, {0, 0, 0.1, 0.1, 0.1, 0}, 0.9, 0, 1e-8,
+     MADA_VBAR_AVG, 0.9, 0.99},
+};
+
+/* Projection ranges of the released code (spec 6.2). */
+static const double default_lo[MADA_NCOEF] = {0.01, 0.501, 0.0, 0.0, 0.0, 0.0};
+static const double default_hi[MADA_NCOEF] = {0.99, 0.99, 0.99, 1.0, 1.0, 1.0};
+
+int mada_config_preset(mada_config *cfg, const char *name)
+{
+    if (!cfg || !name)
+        return MADA_E_NULL;
+    for (size_t i = 0; i < sizeof presets / sizeof presets[0]; i++) {
+        const preset *p = &presets[i];
+        if (strcmp(p->name, name) != 0)
+            continue;
+        memset(cfg, 0, sizeof *cfg);
+        for (int k = 0; k < MADA_NCOEF; k++) {
+            cfg->coef[k] = p->coef[k];
+            cfg->eta[k] = p->eta[k];
+            cfg->mu[k] = p->mu;
+            cfg->lo[k] = default_lo[k];
+            cfg->hi[k] = default_hi[k];
+        }
+        cfg->hclip = 10.0;
+        cfg->warmup = p->warmup;
+        cfg->eps = p->eps;
+        cfg->lambda = 0.0;
+        cfg->lb1 = p->lb1;
+        cfg->lb2 = p->lb2;
+        cfg->vbar = p->vbar;
+        cfg->compat = 0;
+        return MADA_OK;
+    }
+    return MADA_E_PRESET;
+}
+
+int mada_config_compat(mada_config *cfg)
+{
+    if (!cfg)
+        return MADA_E_NULL;
+    cfg->compat = 1;
+    cfg->lb1 = 0.95;
+    cfg->lb2 = 0.98;
+    return MADA_OK;
+}
+
+/* ---- Creation ----------------------------------------------------------------- */
+static size_t dtype_size(mada_dtype d)
+{
+    return d == MADA_F32 ? sizeof(float) : d == MADA_F64 ? sizeof(double) : 0;
+}
+
+/* 64-byte aligned, zeroed storage for n elements of esz bytes (n*esz checked
+ * by the caller). */
+static void *alloc_array(size_t n, size_t esz)
+{
+    size_t bytes = (n * esz + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, bytes);
+    if (p)
+        memset(p, 0, bytes);
+    return p;
+}
+
+/* Fill every element of a with value (binary64, rounded to the type). */
+static void fill_array(void *a, size_t n, mada_dtype d, double value)
+{
+    if (d == MADA_F32) {
+        float *f = a;
+        for (size_t i = 0; i < n; i++)
+            f[i] = (float)value;
+    } else {
+        double *f = a;
+        for (size_t i = 0; i < n; i++)
+            f[i] = value;
+    }
+}
+
+/* Release the element storage of opt (not opt itself). */
+void mada_opt_free_arrays(mada_opt *opt)
+{
+    for (int k = 0; k < MADA_NARR; k++) {
+        free(opt->arr[k]);
+        opt->arr[k] = NULL;
+    }
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        free(opt->part[k]);
+        opt->part[k] = NULL;
+    }
+}
+
+/* Allocate the element storage for opt->n, opt->dtype and opt->cfg (partials
+ * only for learning coefficients), initialised as spec 9 says for t = 0.
+ * On failure nothing stays allocated. */
+int mada_opt_alloc_arrays(mada_opt *opt)
+{
+    for (int k = 0; k < MADA_NARR; k++)
+        if (!(opt->arr[k] = alloc_array(opt->n, opt->esz)))
+            goto nomem;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (opt->cfg.eta[k] > 0.0 && !(opt->part[k] = alloc_array(opt->n, opt->esz)))
+            goto nomem;
+    if (opt->cfg.compat) {
+        fill_array(opt->arr[MADA_ARR_V], opt->n, opt->dtype, 1e-15);
+        fill_array(opt->arr[MADA_ARR_VB], opt->n, opt->dtype, 1e-15);
+    }
+    return MADA_OK;
+nomem:
+    mada_opt_free_arrays(opt);
+    return MADA_E_NOMEM;
+}
+
+int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg)
+{
+    if (!out || !cfg)
+        return MADA_E_NULL;
+    const size_t esz = dtype_size(dtype);
+    if (esz == 0)
+        return MADA_E_DTYPE;
+    if (n == 0 || n > (SIZE_MAX - 64) / esz)
+        return MADA_E_SIZE;
+    int rc = mada_config_check(cfg);
+    if (rc != MADA_OK)
+        return rc;
+    mada_backend b;
+    if ((rc = mada_backend_default(&b)) != MADA_OK)
+        return rc;
+    mada_opt *opt = calloc(1, sizeof *opt);
+    if (!opt)
+        return MADA_E_NOMEM;
+    opt->n = n;
+    opt->dtype = dtype;
+    opt->esz = esz;
+    opt->cfg = *cfg;
+    opt->err_index = SIZE_MAX;
+    opt->be = mada_backend_ops_get(b);
+    if ((rc = mada_opt_alloc_arrays(opt)) != MADA_OK) {
+        free(opt);
+        return rc;
+    }
+    *out = opt;
+    return MADA_OK;
+}
+
+void mada_destroy(mada_opt *opt)
+{
+    if (!opt)
+        return;
+    mada_opt_free_arrays(opt);
+    free(opt);
+}
+
+/* ---- The iteration (spec 7) ----------------------------------------------------- */
+static int overlaps(const void *a, size_t alen, const void *b, size_t blen)
+{
+    const uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
+    return pa < pb + blen && pb < pa + alen;
+}
+
+static const char *nonfinite_word(double v)
+{
+    return isnan(v) ? "NaN" : isinf(v) ? "infinite" : "too large";
+}
+
+/* Spec 8: everything mada_step() checks, in order, before changing anything. */
+static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
+{
+    const size_t bytes = opt->n * opt->esz;
+    if (!x || !g)
+        return fail(opt, MADA_E_NULL, SIZE_MAX, "mada_step: %s is NULL", !x ? "x" : "g");
+    if (overlaps(x, bytes, g, bytes))
+        return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
+                    "mada_step: parameter and gradient buffers overlap");
+    for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++) {
+        const void *s = k < MADA_NARR ? opt->arr[k] : opt->part[k - MADA_NARR];
+        if (s && (overlaps(x, bytes, s, bytes) || overlaps(g, bytes, s, bytes)))
+            return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
+                        "mada_step: a caller buffer overlaps the optimizer's own state");
+    }
+    if (!(lr >= 0.0 && lr <= MADA_LR_MAX))
+        return fail(opt, MADA_E_LR, SIZE_MAX,
+                    "mada_step: learning rate %g is not in [0, %g]", lr, MADA_LR_MAX);
+    const int f32 = opt->dtype == MADA_F32;
+    size_t i = f32 ? mada_first_outside_f32(g, opt->n, MADA_GMAX)
+                   : mada_first_outside_f64(g, opt->n, MADA_GMAX);
+    if (i < opt->n) {
+        const double v = f32 ? ((const float *)g)[i] : ((const double *)g)[i];
+        return fail(opt, MADA_E_GRAD, i,
+                    "mada_step: gradient element %zu is %s (%g); need finite |g| <= 2^40",
+                    i, nonfinite_word(v), v);
+    }
+    i = f32 ? mada_first_outside_f32(x, opt->n, MADA_XMAX)
+            : mada_first_outside_f64(x, opt->n, MADA_XMAX);
+    if (i < opt->n) {
+        const double v = f32 ? ((const float *)x)[i] : ((const double *)x)[i];
+        return fail(opt, MADA_E_PARAM, i,
+                    "mada_step: parameter element %zu is %s (%g); need finite |x| <= 2^100",
+                    i, nonfinite_word(v), v);
+    }
+    return MADA_OK;
+}
+
+/* Spec 7 step 2: canonical reductions against the stored partials and the
+ * coefficient update, with alpha_{t-1}. */
+static void hyper_step(mada_opt *opt, const void *g)
+{
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        if (!(opt->cfg.eta[k] > 0.0))
+            continue;
+        const double H = opt->dtype == MADA_F32
+                             ? opt->be->reduce_f32(g, opt->part[k], opt->n)
+                             : opt->be->reduce_f64(g, opt->part[k], opt->n);
+        const double h = -opt->lr_prev * H;
+        opt->hypergrad[k] = h;
+        if (!mada_hyper_apply(&opt->cfg.coef[k], &opt->hb[k], h, opt->cfg.eta[k],
+                              opt->cfg.mu[k], opt->cfg.lo[k], opt->cfg.hi[k],
+                              opt->cfg.hclip)) {
+            opt->skipped++;
+            opt->skipped_coef[k]++;
+        }
+    }
+    opt->hyper_steps++;
+}
+
+/* Spec 9 at t = 1 in compat mode: n starts at g_1 * g_1 (in the element type). */
+static void compat_init_n(mada_opt *opt, const void *g)
+{
+    if (opt->dtype == MADA_F32) {
+        const float *gf = g;
+        float *nn = opt->arr[MADA_ARR_N];
+        for (size_t i = 0; i < opt->n; i++)
+            nn[i] = gf[i] * gf[i];
+    } else {
+        const double *gd = g;
+        double *nn = opt->arr[MADA_ARR_N];
+        for (size_t i = 0; i < opt->n; i++)
+            nn[i] = gd[i] * gd[i];
+    }
+}
+
+/* Fill kernel arguments A (either type) for one step of O over X and G. */
+#define MADA_FILL_KARGS(A, O, X, G, GPIN, STORE)                             \
+    do {                                                                     \
+        (A).n = (O)->n;                                                      \
+        (A).x = (X);                                                         \
+        (A).g = (G);                                                         \
+        (A).gp_in = (GPIN);                                                  \
+        (A).gp = (O)->arr[MADA_ARR_GP];                                      \
+        (A).m = (O)->arr[MADA_ARR_M];                                        \
+        (A).v = (O)->arr[MADA_ARR_V];                                        \
+        (A).vb = (O)->arr[MADA_ARR_VB];                                      \
+        (A).nn = (O)->arr[MADA_ARR_N];                                       \
+        (A).l = (O)->arr[MADA_ARR_L];                                        \
+        for (int k_ = 0; k_ < MADA_NCOEF; k_++)                              \
+            (A).part[k_] = (STORE) ? (O)->part[k_] : NULL;                   \
+        (A).vbar_max = (O)->cfg.vbar == MADA_VBAR_MAX;                       \
+        (A).lion_compat = (O)->cfg.compat;                                   \
+    } while (0)
+
+int mada_step(mada_opt *opt, void *x, const void *g, double lr)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    opt->err[0] = '\0';
+    opt->err_index = SIZE_MAX;
+    int rc = validate_step(opt, x, g, lr);
+    if (rc != MADA_OK)
+        return rc;
+
+    /* Nothing below can fail. */
+    const uint64_t t = opt->t + 1;
+    const int learning = mada_any_learning(&opt->cfg);
+    if (t >= 2 && t - 1 > opt->cfg.warmup && learning && opt->part_valid)
+        hyper_step(opt, g);
+
+    mada_scalar_inputs si;
+    memcpy(si.q, opt->cfg.coef, sizeof si.q);
+    si.t = t;
+    si.eps = opt->cfg.eps;
+    si.lb1 = opt->cfg.lb1;
+    si.lb2 = opt->cfg.lb2;
+    si.lr = lr;
+    si.lambda = opt->cfg.lambda;
+    mada_scalars_f64 s64;
+    mada_scalars_compute(&si, &s64);
+
+    /* Spec 9: at t = 1 the previous gradient is g_1 itself (compat: 0, and n
+     * starts at g_1^2). */
+    const void *gp_in = opt->arr[MADA_ARR_GP];
+    if (t == 1) {
+        if (opt->cfg.compat)
+            compat_init_n(opt, g);
+        else
+            gp_in = g;
+    }
+    /* Partials of step t are used at step t + 1, which updates coefficients
+     * only when t > warmup. */
+    const int store = learning && t > opt->cfg.warmup;
+    if (opt->dtype == MADA_F32) {
+        mada_kargs_f32 a;
+        MADA_FILL_KARGS(a, opt, x, g, gp_in, store);
+        mada_scalars_round_f32(&s64, &a.s);
+        opt->be->kernel_f32(&a);
+    } else {
+        mada_kargs_f64 a;
+        MADA_FILL_KARGS(a, opt, x, g, gp_in, store);
+        a.s = s64;
+        opt->be->kernel_f64(&a);
+    }
+    opt->part_valid = store;
+    opt->lr_prev = lr;
+    opt->t = t;
+    return MADA_OK;
+}
+
+/* ---- Coefficients and information ------------------------------------------------ */
+int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF])
+{
+    if (!opt || !coef)
+        return MADA_E_NULL;
+    memcpy(coef, opt->cfg.coef, sizeof opt->cfg.coef);
+    return MADA_OK;
+}
+
+int mada_set_coef(mada_opt *opt, int q, double value)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    opt->err[0] = '\0';
+    opt->err_index = SIZE_MAX;
+    if (q < 0 || q >= MADA_NCOEF)
+        return fail(opt, MADA_E_INDEX, SIZE_MAX, "mada_set_coef: index %d not in [0, %d)",
+                    q, MADA_NCOEF);
+    if (!mada_coef_ok(&opt->cfg, q, value))
+        return fail(opt, MADA_E_COEF, SIZE_MAX,
+                    "mada_set_coef: %g is outside the domain or [lo, hi] of coefficient %d",
+                    value, q);
+    opt->cfg.coef[q] = value;
+    return MADA_OK;
+}
+
+int mada_get_config(const mada_opt *opt, mada_config *cfg)
+{
+    if (!opt || !cfg)
+        return MADA_E_NULL;
+    *cfg = opt->cfg;
+    return MADA_OK;
+}
+
+int mada_get_info(const mada_opt *opt, mada_info *info)
+{
+    if (!opt || !info)
+        return MADA_E_NULL;
+    memset(info, 0, sizeof *info);
+    info->t = opt->t;
+    info->n = opt->n;
+    info->dtype = opt->dtype;
+    info->backend = opt->be->id;
+    memcpy(info->coef, opt->cfg.coef, sizeof info->coef);
+    memcpy(info->hypergrad, opt->hypergrad, sizeof info->hypergrad);
+    info->hyper_steps = opt->hyper_steps;
+    info->skipped = opt->skipped;
+    memcpy(info->skipped_coef, opt->skipped_coef, sizeof info->skipped_coef);
+    return MADA_OK;
+}
+
+const char *mada_last_error(const mada_opt *opt)
+{
+    return opt ? opt->err : "mada_last_error: opt is NULL";
+}
+
+size_t mada_last_error_index(const mada_opt *opt)
+{
+    return opt ? opt->err_index : SIZE_MAX;
+}

@@ -1,0 +1,447 @@
+/*
+ * state_file.c -- save and load the whole optimizer (docs/STATE_FORMAT.md).
+ *
+ * Layout, little-endian, no padding:
+ *   header   magic "MADASTF\0", u32 version, u32 dtype, u64 n, u64 t,
+ *            f64 lr_prev, configuration, hyper-optimizer state,
+ *            u32 part_valid, u32 part_mask
+ *   arrays   m, v, vbar, n, gp, l, then the partials of each coefficient in
+ *            part_mask, n elements each, in the element type
+ *   trailer  u64 CRC-64/XZ of every preceding byte
+ * Save writes a temporary file beside the target and renames it.  Load checks
+ * the whole file (length, checksum, match, domain) before touching the
+ * optimizer.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mada_internal.h"
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "state_file.c writes element arrays as they are in memory: little-endian hosts only"
+#endif
+
+#define STATE_MAGIC "MADASTF"  /* 8 bytes with the terminating NUL */
+#define STATE_VERSION 1u
+#define CHUNK ((size_t)1 << 20)
+
+/* ---- Header encoding ------------------------------------------------------------ */
+/* A fixed-size byte buffer with a cursor; fields are written and read in the
+ * same order by one function, header_io(), so the two cannot drift apart. */
+typedef struct {
+    unsigned char b[1024];
+    size_t pos;
+    int reading;
+} hbuf;
+
+static void io_u64(hbuf *h, uint64_t *v)
+{
+    if (h->reading) {
+        uint64_t r = 0;
+        for (int i = 7; i >= 0; i--)
+            r = (r << 8) | h->b[h->pos + (size_t)i];
+        *v = r;
+    } else {
+        for (int i = 0; i < 8; i++)
+            h->b[h->pos + (size_t)i] = (unsigned char)(*v >> (8 * i));
+    }
+    h->pos += 8;
+}
+
+static void io_u32(hbuf *h, uint32_t *v)
+{
+    uint64_t w = *v;
+    if (h->reading) {
+        uint32_t r = 0;
+        for (int i = 3; i >= 0; i--)
+            r = (r << 8) | h->b[h->pos + (size_t)i];
+        *v = r;
+    } else {
+        for (int i = 0; i < 4; i++)
+            h->b[h->pos + (size_t)i] = (unsigned char)(w >> (8 * i));
+    }
+    h->pos += 4;
+}
+
+static void io_f64(hbuf *h, double *v)
+{
+    uint64_t w;
+    memcpy(&w, v, 8);
+    io_u64(h, &w);
+    memcpy(v, &w, 8);
+}
+
+static void io_f64s(hbuf *h, double *v, int count)
+{
+    for (int i = 0; i < count; i++)
+        io_f64(h, &v[i]);
+}
+
+/* The header fields of one optimizer, as stored. */
+typedef struct {
+    uint32_t version, dtype;
+    uint64_t n, t;
+    double lr_prev;
+    mada_config cfg;
+    double buf[MADA_NCOEF];
+    uint32_t started_mask;
+    double hypergrad[MADA_NCOEF];
+    uint64_t hyper_steps, skipped, skipped_coef[MADA_NCOEF];
+    uint32_t part_valid, part_mask;
+} header;
+
+static void header_io(hbuf *h, header *x)
+{
+    uint32_t vbar = (uint32_t)x->cfg.vbar, compat = (uint32_t)x->cfg.compat;
+    io_u32(h, &x->version);
+    io_u32(h, &x->dtype);
+    io_u64(h, &x->n);
+    io_u64(h, &x->t);
+    io_f64(h, &x->lr_prev);
+    io_f64s(h, x->cfg.coef, MADA_NCOEF);
+    io_f64s(h, x->cfg.eta, MADA_NCOEF);
+    io_f64s(h, x->cfg.mu, MADA_NCOEF);
+    io_f64s(h, x->cfg.lo, MADA_NCOEF);
+    io_f64s(h, x->cfg.hi, MADA_NCOEF);
+    io_f64(h, &x->cfg.hclip);
+    io_u64(h, &x->cfg.warmup);
+    io_f64(h, &x->cfg.eps);
+    io_f64(h, &x->cfg.lambda);
+    io_f64(h, &x->cfg.lb1);
+    io_f64(h, &x->cfg.lb2);
+    io_u32(h, &vbar);
+    io_u32(h, &compat);
+    io_f64s(h, x->buf, MADA_NCOEF);
+    io_u32(h, &x->started_mask);
+    io_f64s(h, x->hypergrad, MADA_NCOEF);
+    io_u64(h, &x->hyper_steps);
+    io_u64(h, &x->skipped);
+    for (int k = 0; k < MADA_NCOEF; k++)
+        io_u64(h, &x->skipped_coef[k]);
+    io_u32(h, &x->part_valid);
+    io_u32(h, &x->part_mask);
+    /* Out-of-range enum values are kept as they are and rejected by the
+     * domain check (never converted to a valid value). */
+    x->cfg.vbar = vbar > 1 ? (mada_vbar_mode)2 : (mada_vbar_mode)vbar;
+    x->cfg.compat = compat > 1 ? 2 : (int)compat;
+}
+
+/* Size of the encoded header: magic plus header_io()'s fields. */
+static size_t header_size(void)
+{
+    hbuf h = {{0}, 8, 0};
+    header x;
+    memset(&x, 0, sizeof x);
+    header_io(&h, &x);
+    return h.pos;
+}
+
+static uint32_t learning_mask(const mada_config *cfg)
+{
+    uint32_t mask = 0;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (cfg->eta[k] > 0.0)
+            mask |= 1u << k;
+    return mask;
+}
+
+static int popcount6(uint32_t m)
+{
+    int c = 0;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        c += (m >> k) & 1u;
+    return c;
+}
+
+/* ---- Save ---------------------------------------------------------------------- */
+typedef struct {
+    FILE *f;
+    uint64_t crc;
+    int bad;
+} writer;
+
+static void put(writer *w, const void *p, size_t len)
+{
+    if (w->bad || len == 0)
+        return;
+    if (fwrite(p, 1, len, w->f) != len)
+        w->bad = 1;
+    w->crc = mada_crc64(w->crc, p, len);
+}
+
+static int save_fail(mada_opt *opt, int status, const char *what, const char *path)
+{
+    snprintf(opt->err, sizeof opt->err, "mada_save: %s %s: %s", what, path, strerror(errno));
+    return status;
+}
+
+int mada_save(const mada_opt *opt_c, const char *path)
+{
+    if (!opt_c || !path)
+        return MADA_E_NULL;
+    /* The diagnostic buffer is the only thing save may write in opt. */
+    mada_opt *opt = (mada_opt *)opt_c;
+    opt->err[0] = '\0';
+
+    header x;
+    memset(&x, 0, sizeof x);
+    x.version = STATE_VERSION;
+    x.dtype = (uint32_t)opt->dtype;
+    x.n = opt->n;
+    x.t = opt->t;
+    x.lr_prev = opt->lr_prev;
+    x.cfg = opt->cfg;
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        x.buf[k] = opt->hb[k].buf;
+        x.started_mask |= opt->hb[k].started ? 1u << k : 0u;
+        x.hypergrad[k] = opt->hypergrad[k];
+        x.skipped_coef[k] = opt->skipped_coef[k];
+    }
+    x.hyper_steps = opt->hyper_steps;
+    x.skipped = opt->skipped;
+    x.part_valid = (uint32_t)opt->part_valid;
+    x.part_mask = learning_mask(&opt->cfg);
+
+    hbuf h = {{0}, 8, 0};
+    memcpy(h.b, STATE_MAGIC, 8);
+    header_io(&h, &x);
+
+    const size_t plen = strlen(path);
+    char *tmp = malloc(plen + 16);
+    if (!tmp)
+        return MADA_E_NOMEM;
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
+    const int fd = mkstemp(tmp);
+    if (fd < 0) {
+        int rc = save_fail(opt, MADA_E_IO, "cannot create a temporary file beside", path);
+        free(tmp);
+        return rc;
+    }
+    writer w = {fdopen(fd, "wb"), 0, 0};
+    if (!w.f) {
+        close(fd);
+        w.bad = 1;
+    } else {
+        const size_t bytes = opt->n * opt->esz;
+        put(&w, h.b, h.pos);
+        for (int k = 0; k < MADA_NARR; k++)
+            put(&w, opt->arr[k], bytes);
+        for (int k = 0; k < MADA_NCOEF; k++)
+            if (x.part_mask & (1u << k))
+                put(&w, opt->part[k], bytes);
+        unsigned char trailer[8];
+        const uint64_t crc = w.crc;
+        for (int i = 0; i < 8; i++)
+            trailer[i] = (unsigned char)(crc >> (8 * i));
+        put(&w, trailer, 8);
+        if (fflush(w.f) != 0 || fsync(fileno(w.f)) != 0)
+            w.bad = 1;
+        if (fclose(w.f) != 0)
+            w.bad = 1;
+    }
+    int rc = MADA_OK;
+    if (w.bad || rename(tmp, path) != 0) {
+        rc = save_fail(opt, MADA_E_IO, "cannot write", path);
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+/* ---- Load ---------------------------------------------------------------------- */
+static int load_fail(mada_opt *opt, int status, const char *path, const char *why)
+{
+    snprintf(opt->err, sizeof opt->err, "mada_load: %s: %s", path, why);
+    return status;
+}
+
+static int all_finite(const void *a, size_t n, mada_dtype d, int nonneg)
+{
+    for (size_t i = 0; i < n; i++) {
+        const double v = d == MADA_F32 ? ((const float *)a)[i] : ((const double *)a)[i];
+        if (!isfinite(v) || (nonneg && !(v >= 0.0)))
+            return 0;
+    }
+    return 1;
+}
+
+/* The loaded state lies in the domain the step relies on (docs/STATE_FORMAT.md). */
+static int state_ok(const header *x, const mada_opt *nw)
+{
+    if (mada_config_check(&x->cfg) != MADA_OK)
+        return 0;
+    const uint32_t learn = learning_mask(&x->cfg);
+    const int learning = learn != 0;
+    if (x->part_mask != learn || (x->started_mask & ~learn) != 0)
+        return 0;
+    if (x->part_valid != (uint32_t)(learning && x->t >= 1 && x->t > x->cfg.warmup))
+        return 0;
+    if (!(x->lr_prev >= 0.0 && x->lr_prev <= MADA_LR_MAX))
+        return 0;
+    uint64_t sum = 0;
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        if (!isfinite(x->buf[k]) || x->skipped_coef[k] > x->t)
+            return 0;
+        sum += x->skipped_coef[k];
+    }
+    if (sum != x->skipped || x->hyper_steps > x->t)
+        return 0;
+    for (int k = 0; k < MADA_NARR; k++) {
+        const int nonneg = k == MADA_ARR_V || k == MADA_ARR_VB;
+        if (!all_finite(nw->arr[k], nw->n, nw->dtype, nonneg))
+            return 0;
+    }
+    return 1;
+}
+
+/* Read exactly len bytes; 0 on a short read. */
+static int get(FILE *f, void *p, size_t len, uint64_t *crc)
+{
+    if (len == 0)
+        return 1;
+    if (fread(p, 1, len, f) != len)
+        return 0;
+    *crc = mada_crc64(*crc, p, len);
+    return 1;
+}
+
+int mada_load(mada_opt *opt, const char *path)
+{
+    if (!opt || !path)
+        return MADA_E_NULL;
+    opt->err[0] = '\0';
+    opt->err_index = SIZE_MAX;
+
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(opt->err, sizeof opt->err, "mada_load: cannot open %s: %s", path,
+                 strerror(errno));
+        return MADA_E_IO;
+    }
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0) {
+        fclose(f);
+        return load_fail(opt, MADA_E_IO, path, "cannot stat");
+    }
+    const uint64_t flen = (uint64_t)st.st_size;
+    const size_t hlen = header_size();
+    int rc = MADA_OK;
+    unsigned char *chunk = NULL;
+    mada_opt nw;
+    memset(&nw, 0, sizeof nw);
+
+    hbuf h = {{0}, 8, 1};
+    uint64_t crc = 0;
+    header x;
+    memset(&x, 0, sizeof x);
+    if (flen < hlen || !get(f, h.b, hlen, &crc) || memcmp(h.b, STATE_MAGIC, 8) != 0) {
+        rc = load_fail(opt, MADA_E_FORMAT, path, "not a MADA state file (bad magic or too short)");
+        goto out;
+    }
+    header_io(&h, &x);
+    if (x.version != STATE_VERSION) {
+        snprintf(opt->err, sizeof opt->err, "mada_load: %s: format version %u, this library reads %u",
+                 path, (unsigned)x.version, STATE_VERSION);
+        rc = MADA_E_VERSION;
+        goto out;
+    }
+    const uint64_t esz = x.dtype == MADA_F32 ? 4 : x.dtype == MADA_F64 ? 8 : 0;
+    const uint64_t narr = (uint64_t)MADA_NARR + (uint64_t)popcount6(x.part_mask);
+    if (esz == 0 || (x.part_mask >> MADA_NCOEF) != 0 || x.n == 0 ||
+        x.n > (UINT64_MAX - hlen - 8) / esz / narr ||
+        flen != hlen + narr * x.n * esz + 8) {
+        rc = load_fail(opt, MADA_E_FORMAT, path,
+                       "length does not match its header (truncated or malformed)");
+        goto out;
+    }
+    /* Pass 1: the checksum over the whole file, before anything is allocated. */
+    chunk = malloc(CHUNK);
+    if (!chunk) {
+        rc = MADA_E_NOMEM;
+        goto out;
+    }
+    for (uint64_t left = flen - hlen - 8; left > 0;) {
+        const size_t len = left < CHUNK ? (size_t)left : CHUNK;
+        if (!get(f, chunk, len, &crc)) {
+            rc = load_fail(opt, MADA_E_IO, path, "read error");
+            goto out;
+        }
+        left -= len;
+    }
+    unsigned char trailer[8];
+    uint64_t dummy = 0, stored = 0;
+    if (!get(f, trailer, 8, &dummy)) {
+        rc = load_fail(opt, MADA_E_IO, path, "read error");
+        goto out;
+    }
+    for (int i = 7; i >= 0; i--)
+        stored = (stored << 8) | trailer[i];
+    if (stored != crc) {
+        rc = load_fail(opt, MADA_E_CHECKSUM, path, "checksum mismatch (file corrupted)");
+        goto out;
+    }
+    if (x.dtype != (uint32_t)opt->dtype || x.n != (uint64_t)opt->n) {
+        snprintf(opt->err, sizeof opt->err,
+                 "mada_load: %s: saved for n = %llu, %s; this optimizer has n = %zu, %s", path,
+                 (unsigned long long)x.n, x.dtype == MADA_F32 ? "binary32" : "binary64",
+                 opt->n, opt->dtype == MADA_F32 ? "binary32" : "binary64");
+        rc = MADA_E_MISMATCH;
+        goto out;
+    }
+    /* Pass 2: the arrays, into fresh storage. */
+    nw.n = opt->n;
+    nw.dtype = opt->dtype;
+    nw.esz = opt->esz;
+    nw.cfg = x.cfg;
+    for (int k = 0; k < MADA_NCOEF; k++) /* allocate what the file holds */
+        nw.cfg.eta[k] = (x.part_mask >> k) & 1u ? 1.0 : 0.0;
+    if (mada_opt_alloc_arrays(&nw) != MADA_OK) {
+        rc = MADA_E_NOMEM;
+        goto out;
+    }
+    const size_t bytes = opt->n * opt->esz;
+    if (fseek(f, (long)hlen, SEEK_SET) != 0) {
+        rc = load_fail(opt, MADA_E_IO, path, "seek error");
+        goto out;
+    }
+    for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++) {
+        void *dst = k < MADA_NARR ? nw.arr[k] : nw.part[k - MADA_NARR];
+        if (dst && fread(dst, 1, bytes, f) != bytes) {
+            rc = load_fail(opt, MADA_E_IO, path, "read error");
+            goto out;
+        }
+    }
+    if (!state_ok(&x, &nw)) {
+        rc = load_fail(opt, MADA_E_STATE, path, "content outside the valid domain");
+        goto out;
+    }
+    /* Commit: nothing below can fail. */
+    mada_opt_free_arrays(opt);
+    memcpy(opt->arr, nw.arr, sizeof opt->arr);
+    memcpy(opt->part, nw.part, sizeof opt->part);
+    memset(nw.arr, 0, sizeof nw.arr);
+    memset(nw.part, 0, sizeof nw.part);
+    opt->cfg = x.cfg;
+    opt->t = x.t;
+    opt->lr_prev = x.lr_prev;
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        opt->hb[k].buf = x.buf[k];
+        opt->hb[k].started = (int)((x.started_mask >> k) & 1u);
+        opt->hypergrad[k] = x.hypergrad[k];
+        opt->skipped_coef[k] = x.skipped_coef[k];
+    }
+    opt->hyper_steps = x.hyper_steps;
+    opt->skipped = x.skipped;
+    opt->part_valid = (int)x.part_valid;
+out:
+    mada_opt_free_arrays(&nw);
+    free(chunk);
+    fclose(f);
+    return rc;
+}

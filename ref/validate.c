@@ -1,0 +1,77 @@
+/*
+ * validate.c -- the input domain of spec 8 (constants in include/mada.h).
+ * Every check is written so that NaN fails it: a value v is accepted by
+ * `lo <= v && v <= hi`, never rejected by `v < lo || v > hi`.
+ */
+#include "mada_internal.h"
+
+double mada_coef_domain_hi(int k)
+{
+    return (k <= MADA_BETA3) ? MADA_BETA_MAX : 1.0;
+}
+
+static int in_range(double v, double lo, double hi)
+{
+    return lo <= v && v <= hi;
+}
+
+int mada_any_learning(const mada_config *cfg)
+{
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (cfg->eta[k] > 0.0)
+            return 1;
+    return 0;
+}
+
+int mada_coef_ok(const mada_config *cfg, int k, double v)
+{
+    if (!in_range(v, 0.0, mada_coef_domain_hi(k)))
+        return 0;
+    if (cfg->eta[k] > 0.0 && !in_range(v, cfg->lo[k], cfg->hi[k]))
+        return 0;
+    return 1;
+}
+
+int mada_config_check(const mada_config *cfg)
+{
+    if (!cfg)
+        return MADA_E_NULL;
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        const double dhi = mada_coef_domain_hi(k);
+        if (!(cfg->eta[k] >= 0.0 && isfinite(cfg->eta[k])) ||
+            !in_range(cfg->mu[k], 0.0, 1.0))
+            return MADA_E_CONFIG;
+        if (cfg->eta[k] > 0.0 &&
+            !(in_range(cfg->lo[k], 0.0, dhi) && in_range(cfg->hi[k], cfg->lo[k], dhi)))
+            return MADA_E_CONFIG;
+    }
+    if (!(cfg->hclip > 0.0 && isfinite(cfg->hclip)))
+        return MADA_E_CONFIG;
+    if (!in_range(cfg->eps, MADA_EPS_MIN, MADA_EPS_MAX) ||
+        !in_range(cfg->lambda, 0.0, MADA_LAMBDA_MAX) ||
+        !in_range(cfg->lb1, 0.0, 1.0) || !in_range(cfg->lb2, 0.0, 1.0) ||
+        !(cfg->vbar == MADA_VBAR_AVG || cfg->vbar == MADA_VBAR_MAX) ||
+        !(cfg->compat == 0 || cfg->compat == 1))
+        return MADA_E_CONFIG;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (!mada_coef_ok(cfg, k, cfg->coef[k]))
+            return MADA_E_COEF;
+    return MADA_OK;
+}
+
+size_t mada_first_outside_f32(const float *a, size_t n, double bound)
+{
+    const float b = (float)bound; /* the bounds are powers of two: exact */
+    for (size_t i = 0; i < n; i++)
+        if (!(fabsf(a[i]) <= b))
+            return i;
+    return n;
+}
+
+size_t mada_first_outside_f64(const double *a, size_t n, double bound)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(fabs(a[i]) <= bound))
+            return i;
+    return n;
+}

@@ -1,0 +1,79 @@
+/*
+ * testutil.h -- helpers shared by the CUnit suites: a seeded generator, state
+ * snapshots compared byte for byte, and suite registration.
+ */
+#ifndef MADA_TESTUTIL_H
+#define MADA_TESTUTIL_H
+
+#include <CUnit/CUnit.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "mada_internal.h"
+
+/* splitmix64: small, seeded, the same on every machine. */
+typedef struct {
+    uint64_t s;
+} rng_t;
+
+static inline uint64_t rng_u64(rng_t *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/* Uniform in [0, 1). */
+static inline double rng_unif(rng_t *r)
+{
+    return (double)(rng_u64(r) >> 11) * 0x1p-53;
+}
+
+/* Uniform in [lo, hi). */
+static inline double rng_range(rng_t *r, double lo, double hi)
+{
+    return lo + (hi - lo) * rng_unif(r);
+}
+
+/* A "gradient-like" value: sign random, magnitude log-uniform in
+ * [2^lo_exp, 2^hi_exp). */
+double rng_logmag(rng_t *r, int lo_exp, int hi_exp);
+
+/* Fill a buffer of n elements of dtype with rng_logmag values (and exact
+ * zeros with probability zero_p). */
+void fill_random(void *buf, size_t n, mada_dtype d, rng_t *r, int lo_exp, int hi_exp,
+                 double zero_p);
+
+/* Everything observable about an optimizer, copied byte for byte. */
+typedef struct {
+    unsigned char *bytes;
+    size_t len;
+} snapshot;
+
+/* Copy opt (scalars, configuration, hyper state, every array) into a snapshot. */
+snapshot snap_take(const mada_opt *opt);
+/* 1 if opt is byte-identical to the snapshot. */
+int snap_equal(const snapshot *s, const mada_opt *opt);
+void snap_free(snapshot *s);
+
+/* Create an optimizer from a preset, failing the current test if that fails. */
+mada_opt *make_opt(const char *preset, size_t n, mada_dtype d);
+
+/* Each suite file registers its suite. */
+void register_special_suite(void);
+void register_partials_suite(void);
+void register_reduce_suite(void);
+void register_iteration_suite(void);
+void register_badinput_suite(void);
+void register_state_suite(void);
+void register_scalars_suite(void);
+
+/* Add a suite with tests {name, fn} terminated by {NULL, NULL}. */
+typedef struct {
+    const char *name;
+    CU_TestFunc fn;
+} test_entry;
+void add_suite(const char *name, const test_entry *tests);
+
+#endif
