@@ -108,7 +108,7 @@ typedef enum {
  *   lb1, lb2  Lion betas, in [0, 1].
  *   vbar      MADA_VBAR_AVG or MADA_VBAR_MAX.
  *   compat    0: this specification; 1: the released code's differences
- *             (spec 9): v, vbar start at 1e-15, n starts at g_1^2, gp starts
+ *             (spec 9): v, vbar start at 1.0e-15, n starts at g_1^2, gp starts
  *             at 0, Lion direction from the updated l.  Use
  *             mada_config_compat() to also take its Lion betas. */
 typedef struct {
@@ -144,7 +144,7 @@ typedef struct mada_opt mada_opt;
 
 /* Create an optimizer for n elements (n >= 1) of type dtype, with the backend
  * chosen by mada_backend_default().  All state starts at zero (spec 9 compat:
- * v and vbar at 1e-15).  *out is set only on success.
+ * v and vbar at 1.0e-15).  *out is set only on success.
  * Errors: MADA_E_NULL, MADA_E_SIZE, MADA_E_DTYPE, MADA_E_COEF, MADA_E_CONFIG,
  * MADA_E_BACKEND (MADA_BACKEND names an unknown or unavailable backend),
  * MADA_E_NOMEM. */
@@ -199,8 +199,10 @@ size_t mada_last_error_index(const mada_opt *opt);
 
 /* Save the whole optimizer (configuration, coefficients, hyper state, t,
  * moments, partials) to path: a versioned little-endian binary file with a
- * CRC-64 checksum, written to a temporary file and renamed, so an existing
- * file is never left half-written.  Errors: MADA_E_NULL, MADA_E_IO. */
+ * CRC-64 checksum (docs/STATE_FORMAT.md), written to a temporary file beside
+ * path and renamed, so an existing file is never left half-written.  The file
+ * is created with mode 0600 (owner only).  The optimizer is not changed.
+ * Errors: MADA_E_NULL, MADA_E_IO, MADA_E_NOMEM. */
 int mada_save(const mada_opt *opt, const char *path);
 
 /* Replace the optimizer's whole state by the one saved in path.  The file must

@@ -187,6 +187,7 @@ int mada_save(const mada_opt *opt_c, const char *path)
     /* The diagnostic buffer is the only thing save may write in opt. */
     mada_opt *opt = (mada_opt *)opt_c;
     opt->err[0] = '\0';
+    opt->err_index = SIZE_MAX;
 
     header x;
     memset(&x, 0, sizeof x);
@@ -213,8 +214,10 @@ int mada_save(const mada_opt *opt_c, const char *path)
 
     const size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
-    if (!tmp)
+    if (!tmp) {
+        snprintf(opt->err, sizeof opt->err, "mada_save: out of memory");
         return MADA_E_NOMEM;
+    }
     memcpy(tmp, path, plen);
     memcpy(tmp + plen, ".tmp.XXXXXX", 12);
     const int fd = mkstemp(tmp);
@@ -284,6 +287,8 @@ static int state_ok(const header *x, const mada_opt *nw)
         return 0;
     if (!(x->lr_prev >= 0.0 && x->lr_prev <= MADA_LR_MAX))
         return 0;
+    if (x->t == UINT64_MAX) /* the next step would wrap t to 0 */
+        return 0;
     uint64_t sum = 0;
     for (int k = 0; k < MADA_NCOEF; k++) {
         if (!isfinite(x->buf[k]) || x->skipped_coef[k] > x->t)
@@ -325,9 +330,9 @@ int mada_load(mada_opt *opt, const char *path)
         return MADA_E_IO;
     }
     struct stat st;
-    if (fstat(fileno(f), &st) != 0) {
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        return load_fail(opt, MADA_E_IO, path, "cannot stat");
+        return load_fail(opt, MADA_E_IO, path, "not a regular file");
     }
     const uint64_t flen = (uint64_t)st.st_size;
     const size_t hlen = header_size();
@@ -363,7 +368,7 @@ int mada_load(mada_opt *opt, const char *path)
     /* Pass 1: the checksum over the whole file, before anything is allocated. */
     chunk = malloc(CHUNK);
     if (!chunk) {
-        rc = MADA_E_NOMEM;
+        rc = load_fail(opt, MADA_E_NOMEM, path, "out of memory");
         goto out;
     }
     for (uint64_t left = flen - hlen - 8; left > 0;) {
@@ -394,7 +399,8 @@ int mada_load(mada_opt *opt, const char *path)
         rc = MADA_E_MISMATCH;
         goto out;
     }
-    /* Pass 2: the arrays, into fresh storage. */
+    /* Pass 2: the arrays, into fresh storage, checked against the same
+     * checksum again (the file may have changed since pass 1). */
     nw.n = opt->n;
     nw.dtype = opt->dtype;
     nw.esz = opt->esz;
@@ -402,20 +408,25 @@ int mada_load(mada_opt *opt, const char *path)
     for (int k = 0; k < MADA_NCOEF; k++) /* allocate what the file holds */
         nw.cfg.eta[k] = (x.part_mask >> k) & 1u ? 1.0 : 0.0;
     if (mada_opt_alloc_arrays(&nw) != MADA_OK) {
-        rc = MADA_E_NOMEM;
+        rc = load_fail(opt, MADA_E_NOMEM, path, "out of memory");
         goto out;
     }
     const size_t bytes = opt->n * opt->esz;
+    uint64_t crc2 = mada_crc64(0, h.b, hlen);
     if (fseek(f, (long)hlen, SEEK_SET) != 0) {
         rc = load_fail(opt, MADA_E_IO, path, "seek error");
         goto out;
     }
     for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++) {
         void *dst = k < MADA_NARR ? nw.arr[k] : nw.part[k - MADA_NARR];
-        if (dst && fread(dst, 1, bytes, f) != bytes) {
+        if (dst && !get(f, dst, bytes, &crc2)) {
             rc = load_fail(opt, MADA_E_IO, path, "read error");
             goto out;
         }
+    }
+    if (crc2 != stored) {
+        rc = load_fail(opt, MADA_E_CHECKSUM, path, "file changed while being read");
+        goto out;
     }
     if (!state_ok(&x, &nw)) {
         rc = load_fail(opt, MADA_E_STATE, path, "content outside the valid domain");

@@ -265,7 +265,7 @@ static void test_frozen_bit_identical(void)
 }
 
 /* Spec 9: at t = 1, Delta = 0 (gp = g_1) and n stays 0; compat: gp = 0,
- * n starts at g_1^2, v and vbar at 1e-15. */
+ * n starts at g_1^2, v and vbar at 1.0e-15. */
 static void test_first_step_and_compat(void)
 {
     mada_config cfg = preset("adan");
