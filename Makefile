@@ -16,7 +16,7 @@ BUILD   := build
 VERSION := 0.1.0
 SOMAJOR := 0
 
-# Numbers: never -ffast-math, never contraction, IEEE sqrt without errno.
+# Numbers: no fast-math, no contraction (FMA), IEEE sqrt without errno.
 CFLAGS_BASE := -std=c11 -O2 -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno \
                -fno-strict-aliasing -Iinclude -Iref
 CFLAGS  ?=
@@ -41,7 +41,7 @@ DEB_PKGS := gcc make pkg-config frama-c-base why3 z3 cvc4 cvc5 gappa \
             texlive-latex-base texlive-latex-recommended texlive-latex-extra \
             texlive-science lmodern latexmk gnuplot-nox poppler-utils
 
-.PHONY: all lib test verify install uninstall deps clean check-test-binaries
+.PHONY: all lib test verify install uninstall deps clean check-test-binaries print-cflags
 .DELETE_ON_ERROR:
 
 all: lib
@@ -87,6 +87,10 @@ test: deps
 verify: deps
 	@$(MAKE) --no-print-directory check-test-binaries
 	@bash tests/verify.sh $(BUILD)
+
+# The flags every C file is compiled with (checked by make verify).
+print-cflags:
+	@echo $(ALL_CFLAGS)
 
 # ---- Install ------------------------------------------------------------------
 install: lib
