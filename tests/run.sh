@@ -50,6 +50,21 @@ run_suites "CUnit suites" "$build/tests/test_mada"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
     run_suites "CUnit suites under ASan + UBSan" "$build/tests/test_mada_san"
 
+# The element kernel compiles unchanged as CUDA (compile only; no GPU here).
+echo "== ref/element_impl.h compiled by nvcc (-fmad=false, IEEE div and sqrt)"
+nvcc=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+if [ -x "$nvcc" ]; then
+    if "$nvcc" -std=c++17 -arch=sm_90 -fmad=false -prec-div=true -prec-sqrt=true -ftz=false \
+           --Werror all-warnings -Xcompiler -Wall,-Wextra,-Werror -Iinclude -Iref \
+           -c tests/cuda_compile_check.cu -o "$build/cuda_compile_check.o"; then
+        passed=$((passed + 1)); echo "  passed"
+    else
+        failed=$((failed + 1)); echo "  FAILED"
+    fi
+else
+    echo "  SKIPPED: nvcc not found (not counted as passed)"
+fi
+
 # README example: install into a scratch prefix, build with pkg-config, run.
 echo "== README example through make install and pkg-config"
 tmp=$(mktemp -d)
