@@ -37,16 +37,17 @@ extern "C" {
 
 /* ---- Input domain (spec 8; docs/DECISIONS.md D1) ----------------------------
  * mada_step() accepts exactly these inputs; on them every value the step
- * stores in the parameters and in the moment state is finite.  Partials (the
- * per-element hyper-gradient factors) may still overflow for extreme inputs;
- * spec 6.2 skips a non-finite hyper-gradient. */
-#define MADA_GMAX       0x1p40          /* |g_i| <= 2^40 (about 1.1e12)       */
-#define MADA_XMAX       0x1p100         /* |x_i| <= 2^100 (about 1.3e30)      */
-#define MADA_EPS_MIN    0x1p-60         /* eps in [2^-60, 1]                  */
+ * stores in the parameters and in the moment state is finite (proved:
+ * proofs/README.md).  Partials (the per-element hyper-gradient factors) may
+ * still overflow for extreme inputs; spec 6.2 skips a non-finite
+ * hyper-gradient. */
+#define MADA_GMAX       0x1p32          /* |g_i| <= 2^32 (about 4.3e9)           */
+#define MADA_XMAX       0x1p100         /* |x_i| <= 2^100 (about 1.3e30)         */
+#define MADA_EPS_MIN    0x1p-52         /* eps in [2^-52, 1] (2^-52 ~ 2.2e-16)   */
 #define MADA_EPS_MAX    1.0
-#define MADA_LR_MAX     1.0             /* learning rate in [0, 1]            */
-#define MADA_LAMBDA_MAX 1.0             /* weight decay lambda in [0, 1]      */
-#define MADA_BETA_MAX   (1.0 - 0x1p-24) /* beta1, beta2, beta3 in [0, 1-2^-24] */
+#define MADA_LR_MAX     1.0             /* learning rate in [0, 1]               */
+#define MADA_LAMBDA_MAX 1.0             /* weight decay lambda in [0, 1]         */
+#define MADA_BETA_MAX   (1.0 - 0x1p-20) /* beta1..3, Lion betas in [0, 1-2^-20] */
 
 /* ---- Status codes ----------------------------------------------------------- */
 typedef enum {
@@ -68,7 +69,7 @@ typedef enum {
     MADA_E_VERSION = -15,      /* state file of an unsupported format version      */
     MADA_E_CHECKSUM = -16,     /* state file checksum mismatch (corrupted)         */
     MADA_E_MISMATCH = -17,     /* state file for another n or element type         */
-    MADA_E_STATE = -18,        /* state file content outside the valid domain      */
+    MADA_E_STATE = -18,        /* optimizer state or state file outside the domain */
     MADA_E_INDEX = -19         /* coefficient index out of range                   */
 } mada_status;
 
@@ -105,7 +106,7 @@ typedef enum {
  *   warmup    no coefficient update while t - 1 <= warmup (spec 6.2).
  *   eps       in [EPS_MIN, EPS_MAX].
  *   lambda    decoupled weight decay, in [0, LAMBDA_MAX]; factor lr*lambda.
- *   lb1, lb2  Lion betas, in [0, 1].
+ *   lb1, lb2  Lion betas, in [0, BETA_MAX].
  *   vbar      MADA_VBAR_AVG or MADA_VBAR_MAX.
  *   compat    0: this specification; 1: the released code's differences
  *             (spec 9): v, vbar start at 1.0e-15, n starts at g_1^2, gp starts

@@ -1,17 +1,26 @@
 /*
  * element_impl.h -- the element kernel of spec 5 and the partials of spec 6,
- * for one element type.  This file is a template: it is included once per
- * type by ref/mada_internal.h with
+ * for one element type, with their ACSL contracts.  This file is a template:
+ * it is included once per type by ref/mada_internal.h with
  *   MADA_T     float | double
- *   MADA_TN(x) x##_f32 | x##_f64   (names)
- *   MADA_SQRT  sqrtf | sqrt        (IEEE, correctly rounded)
+ *   MADA_TN(x) x##_f32 | x##_f64   (names, also inside the annotations)
+ *   MADA_SQRT  the correctly rounded square root of the type
  * defined.  The same text compiles as C11 and, with MADA_HD expanding to
  * __host__ __device__, as CUDA: every backend runs this one definition.
  *
- * Every line evaluates exactly as the spec parenthesises it, one rounding per
+ * Every line evaluates as the spec parenthesises it, one rounding per
  * operation; the build forbids contraction (-ffp-contract=off, -fmad=false).
- * Pointers are read into locals first and floats are touched only in small
- * pure functions, so the proofs (proofs/) reason about one at a time.
+ * Three places are written in a value-identical form that the provers can
+ * follow (docs/DECISIONS.md D15):
+ *   s = sgn(gh2 - v)   as the comparisons (gh2 > v) - (gh2 < v): for finite
+ *                      operands IEEE subtraction is zero only for equal
+ *                      operands and has the sign of the exact difference;
+ *   v + gh2*s          as v + gh2, v - gh2 or v for s = 1, -1, 0: x*1 = x,
+ *                      x*(-1) = -x exactly, and v + gh2*0 = v + (+0) = v for
+ *                      v >= +0 and gh2 >= +0;
+ *   sgn(u)             as (u > 0) - (u < 0).
+ * The data are passed and returned by value, so the float goals of the
+ * proofs mention no memory.
  */
 
 /* Per-step scalars of spec 4, rounded once from binary64 to MADA_T. */
@@ -29,6 +38,21 @@ typedef struct {
     MADA_T x, g, gp, m, v, vb, n, l;
 } MADA_TN(mada_elem_in);
 
+/* The moments (first part of spec 5). */
+typedef struct {
+    MADA_T d, gh, gh2, s, gt2, m1, v1, n1, vb1;
+} MADA_TN(mada_moments);
+
+/* The Adam-family direction (second part). */
+typedef struct {
+    MADA_T P, vh, r, D, mh, N, q;
+} MADA_TN(mada_direction);
+
+/* The Lion direction and the parameter update (third part). */
+typedef struct {
+    MADA_T u, l1, su, upd, x1, x2;
+} MADA_TN(mada_update);
+
 /* Every intermediate of spec 5, named as there.  The new state is
  * (x2, m1, v1, vb1, n1, l1) and gp' = g. */
 typedef struct {
@@ -36,69 +60,245 @@ typedef struct {
     MADA_T u, l1, su, upd, x1, x2;
 } MADA_TN(mada_elem_mid);
 
-/* sgn as a value -1, 0, +1 of the element type; sgn(-0) = sgn(+0) = 0. */
-static inline MADA_HD MADA_T MADA_TN(mada_sgn)(MADA_T z)
+/*@ predicate MADA_TN(mada_fin)(MADA_T a, real lo, real hi) =
+        \is_finite(a) && lo <= a <= hi;
+
+    // The per-step scalars as ref/scalars.c produces them from a configuration
+    // that passed mada_config_check() (proved in ref/scalars.c).
+    predicate MADA_TN(mada_scalars_ok)(MADA_TN(mada_scalars) s) =
+        MADA_TN(mada_fin)(s.b1, 0.0, MADA_BETA_MAX) && MADA_TN(mada_fin)(s.omb1, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.b2, 0.0, MADA_BETA_MAX) && MADA_TN(mada_fin)(s.omb2, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.b3, 0.0, MADA_BETA_MAX) && MADA_TN(mada_fin)(s.omb3, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.rh, 0.0, 1.0) && MADA_TN(mada_fin)(s.omrh, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.c, 0.0, 1.0) && MADA_TN(mada_fin)(s.omc, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.gm, 0.0, 1.0) && MADA_TN(mada_fin)(s.omgm, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.ib1, 1.0, MADA_IB_MAX) && MADA_TN(mada_fin)(s.ib2, 1.0, MADA_IB_MAX) &&
+        MADA_TN(mada_fin)(s.wo, 0.0, 1.0) && MADA_TN(mada_fin)(s.wn, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.lb1, 0.0, MADA_BETA_MAX) && MADA_TN(mada_fin)(s.omlb1, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.lb2, 0.0, MADA_BETA_MAX) && MADA_TN(mada_fin)(s.omlb2, 0.0, 1.0) &&
+        MADA_TN(mada_fin)(s.eps, MADA_EPS_MIN, MADA_EPS_MAX) &&
+        MADA_TN(mada_fin)(s.lr, 0.0, MADA_LR_MAX) && MADA_TN(mada_fin)(s.wd, 0.0, 1.0);
+
+    // One element's inputs: gradient and parameter as mada_step() checks them,
+    // the state as the step keeps it (mada_internal.h: MADA_S_MAX, MADA_V_MAX).
+    predicate MADA_TN(mada_in_ok)(MADA_TN(mada_elem_in) e) =
+        MADA_TN(mada_fin)(e.x, -MADA_XMAX, MADA_XMAX) &&
+        MADA_TN(mada_fin)(e.g, -MADA_GMAX, MADA_GMAX) &&
+        MADA_TN(mada_fin)(e.gp, -MADA_GMAX, MADA_GMAX) &&
+        MADA_TN(mada_fin)(e.m, -MADA_S_MAX, MADA_S_MAX) &&
+        MADA_TN(mada_fin)(e.v, 0.0, MADA_V_MAX) &&
+        MADA_TN(mada_fin)(e.vb, 0.0, MADA_V_MAX) &&
+        MADA_TN(mada_fin)(e.n, -MADA_S_MAX, MADA_S_MAX) &&
+        MADA_TN(mada_fin)(e.l, -MADA_S_MAX, MADA_S_MAX);
+*/
+
+/* sgn(a - b) as an int -1, 0, +1, by comparison (exact for finite a, b). */
+/*@ requires \is_finite(a) && \is_finite(b);
+    assigns \nothing;
+    ensures range: -1 <= \result <= 1;
+    ensures pos: \result == 1 ==> a > b;
+    ensures neg: \result == -1 ==> a < b;
+    ensures zero: \result == 0 ==> a == b;
+*/
+static inline MADA_HD int MADA_TN(mada_sgn_diff)(MADA_T a, MADA_T b)
 {
-    return (z > (MADA_T)0) ? (MADA_T)1 : ((z < (MADA_T)0) ? (MADA_T)-1 : (MADA_T)0);
+    if (a > b)
+        return 1;
+    if (a < b)
+        return -1;
+    return 0;
 }
 
-/* The interpolation pattern a*x + b*y, evaluated as written. */
-static inline MADA_HD MADA_T MADA_TN(mada_mix)(MADA_T a, MADA_T x, MADA_T b, MADA_T y)
+#ifdef __FRAMAC__
+/* Axiom (proofs/README.md): the C library's square root is IEEE 754's,
+ * correctly rounded; WP sees only this contract. */
+/*@ requires \is_finite(x) && x >= 0.0;
+    assigns \result \from x;
+    ensures finite: \is_finite(\result);
+    ensures nonneg: \result >= 0.0;
+    ensures rounded: \result == (MADA_T)\sqrt(x);
+*/
+MADA_T MADA_TN(mada_sqrt)(MADA_T x);
+#else
+static inline MADA_HD MADA_T MADA_TN(mada_sqrt)(MADA_T x)
 {
-    return a * x + b * y;
+    return MADA_SQRT(x);
+}
+#endif
+
+/* Spec 5, the moments: d, gh, gh2, s, gt2, m1, v1, n1, vb1. */
+/*@ requires MADA_TN(mada_scalars_ok)(s) && MADA_TN(mada_in_ok)(e);
+    assigns \nothing;
+    ensures finite: \is_finite(\result.d) && \is_finite(\result.gh) && \is_finite(\result.gh2)
+                    && \is_finite(\result.s) && \is_finite(\result.gt2);
+    ensures m1: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX);
+    ensures n1: MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX);
+    ensures gt2: MADA_TN(mada_fin)(\result.gt2, 0.0, 0x1.01p100);
+    ensures v1: MADA_TN(mada_fin)(\result.v1, 0.0, 0x1.01p101);
+    ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, 0x1.9p101);
+    ensures sign: -1.0 <= \result.s <= 1.0;
+    ensures max_ge_vb: vbar_max ==> \result.vb1 >= e.vb;
+    ensures max_ge_v1: vbar_max ==> \result.vb1 >= \result.v1;
+    ensures adan_free: s.b3 == 0.0 ==> \result.gh == e.g;
+    ensures adam_c: s.c == 1.0 && s.omc == 0.0 ==> \result.gt2 == \result.gh2;
+    ensures yogi_c: s.c == 0.0 && s.omc == 1.0 ==> \result.gt2 == e.v + \result.gh2 * \result.s;
+    check ensures real_formula_m1: \result.m1 == s.b1 * e.m + s.omb1 * e.g;
+    check ensures real_formula_v1: \result.v1 == s.b2 * e.v + s.omb2 * \result.gt2;
+    check ensures real_formula_gt2: \result.gt2 == s.c * \result.gh2
+        + s.omc * (e.v + \result.gh2 * (e.v < \result.gh2 ? 1.0 : e.v > \result.gh2 ? -1.0 : 0.0));
+    check ensures real_formula_gh: \result.gh == e.g + s.b3 * (e.g - e.gp);
+    check ensures real_formula_n1: \result.n1 == s.b3 * e.n + s.omb3 * (e.g - e.gp);
+    check ensures real_formula_avg: !vbar_max ==> \result.vb1 == s.wo * e.vb + s.wn * \result.v1;
+*/
+static inline MADA_HD MADA_TN(mada_moments)
+MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_elem_in) e)
+{
+    MADA_TN(mada_moments) o;
+    o.d = e.g - e.gp;
+    o.gh = e.g + s.b3 * o.d;
+    o.gh2 = o.gh * o.gh;
+    const int si = MADA_TN(mada_sgn_diff)(o.gh2, e.v);
+    o.s = (MADA_T)si;
+    MADA_T w; /* v + gh2 * s */
+    if (si > 0)
+        w = e.v + o.gh2;
+    else if (si < 0)
+        w = e.v - o.gh2;
+    else
+        w = e.v;
+    o.gt2 = s.c * o.gh2 + s.omc * w;
+    o.m1 = s.b1 * e.m + s.omb1 * e.g;
+    o.v1 = s.b2 * e.v + s.omb2 * o.gt2;
+    o.n1 = s.b3 * e.n + s.omb3 * o.d;
+    if (vbar_max)
+        o.vb1 = (o.v1 > e.vb) ? o.v1 : e.vb;
+    else
+        o.vb1 = s.wo * e.vb + s.wn * o.v1;
+    return o;
 }
 
-/* Spec 5, one element.  vbar_max selects MAX (else AVG); lion_compat selects
- * the released code's Lion direction u = lb1*l1 + omlb1*g (spec 9). */
-static inline MADA_HD void MADA_TN(mada_element)(const MADA_TN(mada_scalars) *s,
-                                                 int vbar_max, int lion_compat,
-                                                 const MADA_TN(mada_elem_in) *in,
-                                                 MADA_TN(mada_elem_mid) *o)
+/* Spec 5, the Adam-family direction: P, vh, r, D, mh, N, q. */
+/*@ requires MADA_TN(mada_scalars_ok)(s);
+    requires MADA_TN(mada_fin)(m1, -MADA_S_MAX, MADA_S_MAX);
+    requires MADA_TN(mada_fin)(n1, -MADA_S_MAX, MADA_S_MAX);
+    requires MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
+    requires MADA_TN(mada_fin)(vb1, 0.0, 0x1.9p101);
+    assigns \nothing;
+    ensures P: MADA_TN(mada_fin)(\result.P, 0.0, 0x1.5p102);
+    ensures vh: MADA_TN(mada_fin)(\result.vh, 0.0, 0x1.51p122);
+    ensures r: MADA_TN(mada_fin)(\result.r, 0.0, 0x1p62);
+    ensures D: MADA_TN(mada_fin)(\result.D, MADA_EPS_MIN, 0x1.01p62);
+    ensures mh: MADA_TN(mada_fin)(\result.mh, -0x1.0002p74, 0x1.0002p74);
+    ensures N: MADA_TN(mada_fin)(\result.N, -0x1.0003p74, 0x1.0003p74);
+    ensures q: MADA_TN(mada_fin)(\result.q, -0x1.0004p126, 0x1.0004p126);
+    ensures adam_rho: s.rh == 1.0 && s.omrh == 0.0 ==> \result.P == v1;
+    ensures avg_rho: s.rh == 0.0 && s.omrh == 1.0 ==> \result.P == vb1;
+    ensures adam_b3: s.b3 == 0.0 ==> \result.N == \result.mh;
+    check ensures real_formula_P: \result.P == s.rh * v1 + s.omrh * vb1;
+    check ensures real_formula_q: \result.q ==
+        (m1 * s.ib1 + s.b3 * n1) / (\sqrt((s.rh * v1 + s.omrh * vb1) * s.ib2) + s.eps);
+*/
+static inline MADA_HD MADA_TN(mada_direction)
+MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA_T vb1,
+                             MADA_T n1)
 {
-    const MADA_T x = in->x, g = in->g, gp = in->gp, m = in->m, v = in->v;
-    const MADA_T vb = in->vb, n = in->n, l = in->l;
+    MADA_TN(mada_direction) o;
+    o.P = s.rh * v1 + s.omrh * vb1;
+    o.vh = o.P * s.ib2;
+    o.r = MADA_TN(mada_sqrt)(o.vh);
+    o.D = o.r + s.eps;
+    o.mh = m1 * s.ib1;
+    o.N = o.mh + s.b3 * n1;
+    o.q = o.N / o.D;
+    return o;
+}
 
-    o->d = g - gp;
-    o->gh = g + s->b3 * o->d;
-    o->gh2 = o->gh * o->gh;
-    o->s = MADA_TN(mada_sgn)(o->gh2 - v);
-    o->gt2 = s->c * o->gh2 + s->omc * (v + o->gh2 * o->s);
-    o->m1 = MADA_TN(mada_mix)(s->b1, m, s->omb1, g);
-    o->v1 = MADA_TN(mada_mix)(s->b2, v, s->omb2, o->gt2);
-    o->n1 = MADA_TN(mada_mix)(s->b3, n, s->omb3, o->d);
-    o->vb1 = vbar_max ? ((o->v1 > vb) ? o->v1 : vb)
-                      : MADA_TN(mada_mix)(s->wo, vb, s->wn, o->v1);
-    o->P = MADA_TN(mada_mix)(s->rh, o->v1, s->omrh, o->vb1);
-    o->vh = o->P * s->ib2;
-    o->r = MADA_SQRT(o->vh);
-    o->D = o->r + s->eps;
-    o->mh = o->m1 * s->ib1;
-    o->N = o->mh + s->b3 * o->n1;
-    o->q = o->N / o->D;
-    o->l1 = MADA_TN(mada_mix)(s->lb2, l, s->omlb2, g);
-    o->u = MADA_TN(mada_mix)(s->lb1, lion_compat ? o->l1 : l, s->omlb1, g);
-    o->su = MADA_TN(mada_sgn)(o->u);
-    o->upd = MADA_TN(mada_mix)(s->gm, o->q, s->omgm, o->su);
-    o->x1 = (s->wd != (MADA_T)0) ? x - s->wd * x : x;
-    o->x2 = o->x1 - s->lr * o->upd;
+/* Spec 5, the Lion direction and the update: u, l1, su, upd, x1, x2.
+ * lion_compat selects the released code's u = lb1*l1 + omlb1*g (spec 9). */
+/*@ requires MADA_TN(mada_scalars_ok)(s);
+    requires MADA_TN(mada_fin)(x, -MADA_XMAX, MADA_XMAX);
+    requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
+    requires MADA_TN(mada_fin)(l, -MADA_S_MAX, MADA_S_MAX);
+    requires MADA_TN(mada_fin)(q, -0x1.0004p126, 0x1.0004p126);
+    assigns \nothing;
+    ensures l1: MADA_TN(mada_fin)(\result.l1, -MADA_S_MAX, MADA_S_MAX);
+    ensures u: \is_finite(\result.u);
+    ensures su: -1.0 <= \result.su <= 1.0 && \is_finite(\result.su);
+    ensures upd: \is_finite(\result.upd) && \is_finite(\result.x1);
+    ensures x2: \is_finite(\result.x2);
+    ensures adam_gamma: s.gm == 1.0 && s.omgm == 0.0 ==> \result.upd == q;
+    ensures lion_gamma: s.gm == 0.0 && s.omgm == 1.0 ==> \result.upd == \result.su;
+    ensures no_decay: s.wd == 0.0 ==> \result.x1 == x;
+    check ensures real_formula_l1: \result.l1 == s.lb2 * l + s.omlb2 * g;
+    check ensures real_formula_upd: \result.upd == s.gm * q + s.omgm * \result.su;
+    check ensures real_formula_x2: \result.x2 == \result.x1 - s.lr * \result.upd;
+*/
+static inline MADA_HD MADA_TN(mada_update)
+MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, int lion_compat, MADA_T x, MADA_T g,
+                          MADA_T l, MADA_T q)
+{
+    MADA_TN(mada_update) o;
+    o.l1 = s.lb2 * l + s.omlb2 * g;
+    if (lion_compat)
+        o.u = s.lb1 * o.l1 + s.omlb1 * g;
+    else
+        o.u = s.lb1 * l + s.omlb1 * g;
+    o.su = (MADA_T)MADA_TN(mada_sgn_diff)(o.u, (MADA_T)0);
+    o.upd = s.gm * q + s.omgm * o.su;
+    if (s.wd != (MADA_T)0)
+        o.x1 = x - s.wd * x;
+    else
+        o.x1 = x;
+    o.x2 = o.x1 - s.lr * o.upd;
+    return o;
+}
+
+/* Spec 5, one element: the three parts in order. */
+/*@ requires MADA_TN(mada_scalars_ok)(s) && MADA_TN(mada_in_ok)(e);
+    assigns \nothing;
+    ensures state: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX)
+                   && MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX)
+                   && MADA_TN(mada_fin)(\result.l1, -MADA_S_MAX, MADA_S_MAX)
+                   && MADA_TN(mada_fin)(\result.v1, 0.0, 0x1.01p101)
+                   && MADA_TN(mada_fin)(\result.vb1, 0.0, 0x1.9p101);
+    ensures x2: \is_finite(\result.x2);
+    ensures D: \result.D >= MADA_EPS_MIN && \result.P >= 0.0;
+    ensures max: vbar_max ==> \result.vb1 >= e.vb && \result.vb1 >= \result.v1;
+*/
+static inline MADA_HD MADA_TN(mada_elem_mid)
+MADA_TN(mada_element)(MADA_TN(mada_scalars) s, int vbar_max, int lion_compat,
+                      MADA_TN(mada_elem_in) e)
+{
+    const MADA_TN(mada_moments) a = MADA_TN(mada_moments_step)(s, vbar_max, e);
+    const MADA_TN(mada_direction) b = MADA_TN(mada_direction_step)(s, a.m1, a.v1, a.vb1, a.n1);
+    const MADA_TN(mada_update) c = MADA_TN(mada_update_step)(s, lion_compat, e.x, e.g, e.l, b.q);
+    MADA_TN(mada_elem_mid) o;
+    o.d = a.d, o.gh = a.gh, o.gh2 = a.gh2, o.s = a.s, o.gt2 = a.gt2;
+    o.m1 = a.m1, o.v1 = a.v1, o.n1 = a.n1, o.vb1 = a.vb1;
+    o.P = b.P, o.vh = b.vh, o.r = b.r, o.D = b.D, o.mh = b.mh, o.N = b.N, o.q = b.q;
+    o.u = c.u, o.l1 = c.l1, o.su = c.su, o.upd = c.upd, o.x1 = c.x1, o.x2 = c.x2;
+    return o;
 }
 
 /* Spec 6: the partial derivatives of the update direction with respect to
- * (beta1, beta2, beta3, rho, c, gamma), from the intermediates of one element. */
-static inline MADA_HD void MADA_TN(mada_partials)(const MADA_TN(mada_scalars) *s,
-                                                  const MADA_TN(mada_elem_in) *in,
-                                                  const MADA_TN(mada_elem_mid) *o,
-                                                  MADA_T p[6])
+ * (beta1, beta2, beta3, rho, c, gamma), from the intermediates of one element.
+ * They may overflow on valid inputs (spec 8); their proof allows non-finite
+ * values (proofs/README.md). */
+/*@ requires \valid(p + (0 .. 5));
+    assigns p[0 .. 5];
+*/
+static inline MADA_HD void MADA_TN(mada_partials)(MADA_TN(mada_scalars) s,
+                                                  MADA_TN(mada_elem_in) e,
+                                                  MADA_TN(mada_elem_mid) o, MADA_T *p)
 {
-    const MADA_T g = in->g, m = in->m, v = in->v, n = in->n;
-    const MADA_T A = (o->r > (MADA_T)0) ? (s->gm * o->q) / ((o->r + o->r) * o->D) : (MADA_T)0;
-    const MADA_T gD = s->gm / o->D;
+    const MADA_T A = (o.r > (MADA_T)0) ? (s.gm * o.q) / ((o.r + o.r) * o.D) : (MADA_T)0;
+    const MADA_T gD = s.gm / o.D;
 
-    p[0] = gD * ((m - g) * s->ib1 + o->m1 * s->kb1);
-    p[1] = -(A * ((s->rh * (v - o->gt2)) * s->ib2 + o->P * s->kb2));
-    p[2] = gD * (o->n1 + s->b3 * (n - o->d))
-           - A * (s->kc * ((s->c + s->omc * o->s) * ((o->gh + o->gh) * o->d)));
-    p[3] = -(A * ((o->v1 - o->vb1) * s->ib2));
-    p[4] = -(A * (s->kc * ((o->gh2 - v) - o->s * o->gh2)));
-    p[5] = o->q - o->su;
+    p[0] = gD * ((e.m - e.g) * s.ib1 + o.m1 * s.kb1);
+    p[1] = -(A * ((s.rh * (e.v - o.gt2)) * s.ib2 + o.P * s.kb2));
+    p[2] = gD * (o.n1 + s.b3 * (e.n - o.d))
+           - A * (s.kc * ((s.c + s.omc * o.s) * ((o.gh + o.gh) * o.d)));
+    p[3] = -(A * ((o.v1 - o.vb1) * s.ib2));
+    p[4] = -(A * (s.kc * ((o.gh2 - e.v) - o.s * o.gh2)));
+    p[5] = o.q - o.su;
 }

@@ -13,6 +13,18 @@
 
 #include "mada.h"
 
+/* The state domain the proofs keep (docs/DECISIONS.md D1): |m|, |n|, |l| <=
+ * S_MAX is preserved by every step; v and vbar are kept <= V_MAX by a check
+ * in mada_step() of the largest value the previous step stored.  IB_MAX
+ * bounds the bias corrections 1/(1 - beta^t) <= 2^20 with the rounding of
+ * their computation. */
+#define MADA_S_MAX  0x1p54
+#define MADA_V_MAX  0x1p100
+#define MADA_IB_MAX 0x1.0001p20
+/* Compat mode starts n at g_1^2 (spec 9): the first gradient must then obey
+ * g_1^2 <= MADA_S_MAX. */
+#define MADA_COMPAT_G1_MAX 0x1p27
+
 #if defined(__CUDACC__)
 #define MADA_HD __host__ __device__
 #else
@@ -77,16 +89,17 @@ MADA_KARGS(double, f64)
 typedef struct {
     mada_backend id;
     int (*available)(void);
-    void (*kernel_f32)(const mada_kargs_f32 *a);
-    void (*kernel_f64)(const mada_kargs_f64 *a);
+    /* One step; returns the largest v and vbar stored. */
+    float (*kernel_f32)(const mada_kargs_f32 *a);
+    double (*kernel_f64)(const mada_kargs_f64 *a);
     /* Canonical reduction of spec 6.1: sum_i g_i * p_i. */
     double (*reduce_f32)(const float *g, const float *p, size_t n);
     double (*reduce_f64)(const double *g, const double *p, size_t n);
 } mada_backend_ops;
 
 /* The scalar reference (ref/kernels.c). */
-void mada_ref_kernel_f32(const mada_kargs_f32 *a);
-void mada_ref_kernel_f64(const mada_kargs_f64 *a);
+float mada_ref_kernel_f32(const mada_kargs_f32 *a);
+double mada_ref_kernel_f64(const mada_kargs_f64 *a);
 double mada_ref_reduce_f32(const float *g, const float *p, size_t n);
 double mada_ref_reduce_f64(const double *g, const double *p, size_t n);
 
@@ -136,6 +149,7 @@ struct mada_opt {
     double hypergrad[MADA_NCOEF];
     uint64_t hyper_steps, skipped, skipped_coef[MADA_NCOEF];
     int part_valid;                      /* partials of step t are stored      */
+    double vmax;                         /* largest v, vbar stored (checked <= MADA_V_MAX) */
     void *arr[MADA_NARR];                /* element state, n elements each     */
     void *part[MADA_NCOEF];              /* partials of learning q, else NULL  */
     const mada_backend_ops *be;

@@ -173,9 +173,11 @@ int mada_opt_alloc_arrays(mada_opt *opt)
     for (int k = 0; k < MADA_NCOEF; k++)
         if (opt->cfg.eta[k] > 0.0 && !(opt->part[k] = alloc_array(opt->n, opt->esz)))
             goto nomem;
+    opt->vmax = 0.0;
     if (opt->cfg.compat) {
         fill_array(opt->arr[MADA_ARR_V], opt->n, opt->dtype, 1e-15);
         fill_array(opt->arr[MADA_ARR_VB], opt->n, opt->dtype, 1e-15);
+        opt->vmax = opt->dtype == MADA_F32 ? (double)(float)1e-15 : 1e-15;
     }
     return MADA_OK;
 nomem:
@@ -253,14 +255,20 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
     if (!(lr >= 0.0 && lr <= MADA_LR_MAX))
         return fail(opt, MADA_E_LR, SIZE_MAX,
                     "mada_step: learning rate %g is not in [0, %g]", lr, MADA_LR_MAX);
+    if (!(opt->vmax <= MADA_V_MAX))
+        return fail(opt, MADA_E_STATE, SIZE_MAX,
+                    "mada_step: second moment %g left the proved domain [0, 2^100]",
+                    opt->vmax);
+    /* Compat: n starts at g_1^2, which must lie in the state domain. */
+    const double gmax = (opt->cfg.compat && opt->t == 0) ? MADA_COMPAT_G1_MAX : MADA_GMAX;
     const int f32 = opt->dtype == MADA_F32;
-    size_t i = f32 ? mada_first_outside_f32(g, opt->n, MADA_GMAX)
-                   : mada_first_outside_f64(g, opt->n, MADA_GMAX);
+    size_t i = f32 ? mada_first_outside_f32(g, opt->n, gmax)
+                   : mada_first_outside_f64(g, opt->n, gmax);
     if (i < opt->n) {
         const double v = f32 ? ((const float *)g)[i] : ((const double *)g)[i];
         return fail(opt, MADA_E_GRAD, i,
-                    "mada_step: gradient element %zu is %s (%g); need finite |g| <= 2^40",
-                    i, nonfinite_word(v), v);
+                    "mada_step: gradient element %zu is %s (%g); need finite |g| <= %g", i,
+                    nonfinite_word(v), v, gmax);
     }
     i = f32 ? mada_first_outside_f32(x, opt->n, MADA_XMAX)
             : mada_first_outside_f64(x, opt->n, MADA_XMAX);
@@ -373,12 +381,12 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
         mada_kargs_f32 a;
         MADA_FILL_KARGS(a, opt, x, g, gp_in, store);
         mada_scalars_round_f32(&s64, &a.s);
-        opt->be->kernel_f32(&a);
+        opt->vmax = opt->be->kernel_f32(&a);
     } else {
         mada_kargs_f64 a;
         MADA_FILL_KARGS(a, opt, x, g, gp_in, store);
         a.s = s64;
-        opt->be->kernel_f64(&a);
+        opt->vmax = opt->be->kernel_f64(&a);
     }
     opt->part_valid = store;
     opt->lr_prev = lr;

@@ -264,18 +264,21 @@ static int load_fail(mada_opt *opt, int status, const char *path, const char *wh
     return status;
 }
 
-static int all_finite(const void *a, size_t n, mada_dtype d, int nonneg)
+/* Every element of a lies in [lo, hi] (NaN fails); *max gets the largest. */
+static int all_within(const void *a, size_t n, mada_dtype d, double lo, double hi,
+                      double *max)
 {
     for (size_t i = 0; i < n; i++) {
         const double v = d == MADA_F32 ? ((const float *)a)[i] : ((const double *)a)[i];
-        if (!isfinite(v) || (nonneg && !(v >= 0.0)))
+        if (!(lo <= v && v <= hi))
             return 0;
+        *max = v > *max ? v : *max;
     }
     return 1;
 }
 
 /* The loaded state lies in the domain the step relies on (docs/STATE_FORMAT.md). */
-static int state_ok(const header *x, const mada_opt *nw)
+static int state_ok(const header *x, mada_opt *nw)
 {
     if (mada_config_check(&x->cfg) != MADA_OK)
         return 0;
@@ -297,12 +300,18 @@ static int state_ok(const header *x, const mada_opt *nw)
     }
     if (sum != x->skipped || x->hyper_steps > x->t)
         return 0;
+    /* The state domain of the proofs (docs/DECISIONS.md D1): what a step can
+     * store.  v and vbar may exceed MADA_V_MAX (then the next step refuses). */
+    double vmax = 0.0, ignore = 0.0;
     for (int k = 0; k < MADA_NARR; k++) {
-        const int nonneg = k == MADA_ARR_V || k == MADA_ARR_VB;
-        if (!all_finite(nw->arr[k], nw->n, nw->dtype, nonneg))
+        const double bound = k == MADA_ARR_GP ? MADA_GMAX : MADA_S_MAX;
+        const int moment2 = k == MADA_ARR_V || k == MADA_ARR_VB;
+        if (!all_within(nw->arr[k], nw->n, nw->dtype, moment2 ? 0.0 : -bound,
+                        moment2 ? HUGE_VAL : bound, moment2 ? &vmax : &ignore))
             return 0;
     }
-    return 1;
+    nw->vmax = vmax;
+    return isfinite(vmax);
 }
 
 /* Read exactly len bytes; 0 on a short read. */
@@ -450,6 +459,7 @@ int mada_load(mada_opt *opt, const char *path)
     opt->hyper_steps = x.hyper_steps;
     opt->skipped = x.skipped;
     opt->part_valid = (int)x.part_valid;
+    opt->vmax = nw.vmax;
 out:
     mada_opt_free_arrays(&nw);
     free(chunk);

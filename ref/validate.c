@@ -49,7 +49,7 @@ int mada_config_check(const mada_config *cfg)
         return MADA_E_CONFIG;
     if (!in_range(cfg->eps, MADA_EPS_MIN, MADA_EPS_MAX) ||
         !in_range(cfg->lambda, 0.0, MADA_LAMBDA_MAX) ||
-        !in_range(cfg->lb1, 0.0, 1.0) || !in_range(cfg->lb2, 0.0, 1.0) ||
+        !in_range(cfg->lb1, 0.0, MADA_BETA_MAX) || !in_range(cfg->lb2, 0.0, MADA_BETA_MAX) ||
         !(cfg->vbar == MADA_VBAR_AVG || cfg->vbar == MADA_VBAR_MAX) ||
         !(cfg->compat == 0 || cfg->compat == 1))
         return MADA_E_CONFIG;

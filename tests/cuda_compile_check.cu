@@ -8,14 +8,14 @@ __global__ void element_f32(const mada_scalars_f32 *s, const mada_elem_in_f32 *i
                             mada_elem_mid_f32 *o, float *p)
 {
     const int i = blockIdx.x * blockDim.x + threadIdx.x;
-    mada_element_f32(s, i & 1, i & 2, &in[i], &o[i]);
-    mada_partials_f32(s, &in[i], &o[i], &p[6 * i]);
+    o[i] = mada_element_f32(*s, i & 1, i & 2, in[i]);
+    mada_partials_f32(*s, in[i], o[i], &p[6 * i]);
 }
 
 __global__ void element_f64(const mada_scalars_f64 *s, const mada_elem_in_f64 *in,
                             mada_elem_mid_f64 *o, double *p)
 {
     const int i = blockIdx.x * blockDim.x + threadIdx.x;
-    mada_element_f64(s, i & 1, i & 2, &in[i], &o[i]);
-    mada_partials_f64(s, &in[i], &o[i], &p[6 * i]);
+    o[i] = mada_element_f64(*s, i & 1, i & 2, in[i]);
+    mada_partials_f64(*s, in[i], o[i], &p[6 * i]);
 }

@@ -438,12 +438,13 @@ static void create_errors(mada_dtype d)
         EXPECT_CFG(base, c.lambda = nextafter(MADA_LAMBDA_MAX, 2.0), MADA_E_CONFIG);
         EXPECT_CFG(base, c.lambda = INFINITY, MADA_E_CONFIG);
         EXPECT_CFG(base, c.lambda = MADA_LAMBDA_MAX, MADA_OK);
-        EXPECT_CFG(base, c.lb1 = nextafter(1.0, 2.0), MADA_E_CONFIG);
+        EXPECT_CFG(base, c.lb1 = nextafter(MADA_BETA_MAX, 2.0), MADA_E_CONFIG);
+        EXPECT_CFG(base, c.lb2 = 1.0, MADA_E_CONFIG);
         EXPECT_CFG(base, c.lb1 = -0.1, MADA_E_CONFIG);
         EXPECT_CFG(base, c.lb1 = NAN, MADA_E_CONFIG);
         EXPECT_CFG(base, c.lb2 = 1.5, MADA_E_CONFIG);
         EXPECT_CFG(base, c.lb2 = NAN, MADA_E_CONFIG);
-        EXPECT_CFG(base, (c.lb1 = 1.0, c.lb2 = 0.0), MADA_OK);
+        EXPECT_CFG(base, (c.lb1 = MADA_BETA_MAX, c.lb2 = 0.0), MADA_OK);
         EXPECT_CFG(base, c.hclip = 0.0, MADA_E_CONFIG);
         EXPECT_CFG(base, c.hclip = -1.0, MADA_E_CONFIG);
         EXPECT_CFG(base, c.hclip = NAN, MADA_E_CONFIG);
