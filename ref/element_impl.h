@@ -12,15 +12,18 @@
  * operation; the build forbids contraction (-ffp-contract=off, -fmad=false).
  * Three places are written in a value-identical form that the provers can
  * follow (docs/DECISIONS.md D15):
- *   s = sgn(gh2 - v)   as the comparisons (gh2 > v) - (gh2 < v): for finite
- *                      operands IEEE subtraction is zero only for equal
- *                      operands and has the sign of the exact difference;
- *   v + gh2*s          as v + gh2, v - gh2 or v for s = 1, -1, 0: x*1 = x,
- *                      x*(-1) = -x exactly, and v + gh2*0 = v + (+0) = v for
- *                      v >= +0 and gh2 >= +0;
- *   sgn(u)             as (u > 0) - (u < 0).
+ *   s = sgn(gh2 - v)   by comparing gh2 with v: for finite operands IEEE
+ *                      subtraction is zero only for equal operands and has
+ *                      the sign of the exact difference;
+ *   y = v + gh2*s      as v + gh2, v - gh2 or v for gh2 > v, gh2 < v, gh2 == v:
+ *                      x*1 = x, x*(-1) = -x exactly, and v + gh2*0 = v + (+0)
+ *                      = v for v >= +0 and gh2 >= +0;
+ *   su = sgn(u)        by comparing u with 0.
  * The data are passed and returned by value, so the float goals of the
- * proofs mention no memory.
+ * proofs mention no memory.  MADA_EQ is ACSL's IEEE equality of the type
+ * (\eq_float, \eq_double): the special-point identities are stated with it
+ * (equal as IEEE values, -0 == +0), which the SMT provers decide in their
+ * floating-point theory.
  */
 
 /* Per-step scalars of spec 4, rounded once from binary64 to MADA_T. */
@@ -38,9 +41,9 @@ typedef struct {
     MADA_T x, g, gp, m, v, vb, n, l;
 } MADA_TN(mada_elem_in);
 
-/* The moments (first part of spec 5). */
+/* The moments (first part of spec 5); y is the Yogi term v + gh2*s. */
 typedef struct {
-    MADA_T d, gh, gh2, s, gt2, m1, v1, n1, vb1;
+    MADA_T d, gh, gh2, s, y, gt2, m1, v1, n1, vb1;
 } MADA_TN(mada_moments);
 
 /* The Adam-family direction (second part). */
@@ -52,6 +55,11 @@ typedef struct {
 typedef struct {
     MADA_T u, l1, su, upd, x1, x2;
 } MADA_TN(mada_update);
+
+/* The partials of spec 6, one per coefficient. */
+typedef struct {
+    MADA_T b1, b2, b3, rho, c, gm;
+} MADA_TN(mada_partial);
 
 /* Every intermediate of spec 5, named as there.  The new state is
  * (x2, m1, v1, vb1, n1, l1) and gp' = g. */
@@ -92,23 +100,6 @@ typedef struct {
         MADA_TN(mada_fin)(e.l, -MADA_S_MAX, MADA_S_MAX);
 */
 
-/* sgn(a - b) as an int -1, 0, +1, by comparison (exact for finite a, b). */
-/*@ requires \is_finite(a) && \is_finite(b);
-    assigns \nothing;
-    ensures range: -1 <= \result <= 1;
-    ensures pos: \result == 1 ==> a > b;
-    ensures neg: \result == -1 ==> a < b;
-    ensures zero: \result == 0 ==> a == b;
-*/
-static inline MADA_HD int MADA_TN(mada_sgn_diff)(MADA_T a, MADA_T b)
-{
-    if (a > b)
-        return 1;
-    if (a < b)
-        return -1;
-    return 0;
-}
-
 #ifdef __FRAMAC__
 /* Axiom (proofs/README.md): the C library's square root is IEEE 754's,
  * correctly rounded; WP sees only this contract. */
@@ -117,6 +108,7 @@ static inline MADA_HD int MADA_TN(mada_sgn_diff)(MADA_T a, MADA_T b)
     ensures finite: \is_finite(\result);
     ensures nonneg: \result >= 0.0;
     ensures rounded: \result == (MADA_T)\sqrt(x);
+    ensures monotone: x <= 0x1p124 ==> \result <= 0x1p62;
 */
 MADA_T MADA_TN(mada_sqrt)(MADA_T x);
 #else
@@ -126,6 +118,19 @@ static inline MADA_HD MADA_T MADA_TN(mada_sqrt)(MADA_T x)
 }
 #endif
 
+/* The larger of two non-negative values (for the kernel's running maximum). */
+/*@ requires MADA_TN(mada_fin)(a, 0.0, 0x1.9p101) && MADA_TN(mada_fin)(b, 0.0, 0x1.9p101);
+    assigns \nothing;
+    ensures MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
+    ensures \result >= a && \result >= b;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
+{
+    if (a > b)
+        return a;
+    return b;
+}
+
 /* Spec 5, the moments: d, gh, gh2, s, gt2, m1, v1, n1, vb1. */
 /*@ requires MADA_TN(mada_scalars_ok)(s) && MADA_TN(mada_in_ok)(e);
     assigns \nothing;
@@ -133,15 +138,18 @@ static inline MADA_HD MADA_T MADA_TN(mada_sqrt)(MADA_T x)
                     && \is_finite(\result.s) && \is_finite(\result.gt2);
     ensures m1: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX);
     ensures n1: MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX);
+    ensures y: MADA_TN(mada_fin)(\result.y, 0.0, 0x1.01p100);
     ensures gt2: MADA_TN(mada_fin)(\result.gt2, 0.0, 0x1.01p100);
     ensures v1: MADA_TN(mada_fin)(\result.v1, 0.0, 0x1.01p101);
     ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, 0x1.9p101);
     ensures sign: -1.0 <= \result.s <= 1.0;
     ensures max_ge_vb: vbar_max ==> \result.vb1 >= e.vb;
     ensures max_ge_v1: vbar_max ==> \result.vb1 >= \result.v1;
-    ensures adan_free: s.b3 == 0.0 ==> \result.gh == e.g;
-    ensures adam_c: s.c == 1.0 && s.omc == 0.0 ==> \result.gt2 == \result.gh2;
-    ensures yogi_c: s.c == 0.0 && s.omc == 1.0 ==> \result.gt2 == e.v + \result.gh2 * \result.s;
+    ensures adan_free: MADA_EQ(s.b3, (MADA_T)0.0) ==> MADA_EQ(\result.gh, e.g);
+    ensures adam_c: MADA_EQ(s.c, (MADA_T)1.0) && MADA_EQ(s.omc, (MADA_T)0.0)
+                    ==> MADA_EQ(\result.gt2, \result.gh2);
+    ensures yogi_c: MADA_EQ(s.c, (MADA_T)0.0) && MADA_EQ(s.omc, (MADA_T)1.0)
+                    ==> MADA_EQ(\result.gt2, \result.y);
     check ensures real_formula_m1: \result.m1 == s.b1 * e.m + s.omb1 * e.g;
     check ensures real_formula_v1: \result.v1 == s.b2 * e.v + s.omb2 * \result.gt2;
     check ensures real_formula_gt2: \result.gt2 == s.c * \result.gh2
@@ -157,16 +165,17 @@ MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_e
     o.d = e.g - e.gp;
     o.gh = e.g + s.b3 * o.d;
     o.gh2 = o.gh * o.gh;
-    const int si = MADA_TN(mada_sgn_diff)(o.gh2, e.v);
-    o.s = (MADA_T)si;
-    MADA_T w; /* v + gh2 * s */
-    if (si > 0)
-        w = e.v + o.gh2;
-    else if (si < 0)
-        w = e.v - o.gh2;
-    else
-        w = e.v;
-    o.gt2 = s.c * o.gh2 + s.omc * w;
+    if (o.gh2 > e.v) { /* s = sgn(gh2 - v), y = v + gh2 * s */
+        o.s = (MADA_T)1;
+        o.y = e.v + o.gh2;
+    } else if (o.gh2 < e.v) {
+        o.s = (MADA_T)-1;
+        o.y = e.v - o.gh2;
+    } else {
+        o.s = (MADA_T)0;
+        o.y = e.v;
+    }
+    o.gt2 = s.c * o.gh2 + s.omc * o.y;
     o.m1 = s.b1 * e.m + s.omb1 * e.g;
     o.v1 = s.b2 * e.v + s.omb2 * o.gt2;
     o.n1 = s.b3 * e.n + s.omb3 * o.d;
@@ -191,9 +200,11 @@ MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_e
     ensures mh: MADA_TN(mada_fin)(\result.mh, -0x1.0002p74, 0x1.0002p74);
     ensures N: MADA_TN(mada_fin)(\result.N, -0x1.0003p74, 0x1.0003p74);
     ensures q: MADA_TN(mada_fin)(\result.q, -0x1.0004p126, 0x1.0004p126);
-    ensures adam_rho: s.rh == 1.0 && s.omrh == 0.0 ==> \result.P == v1;
-    ensures avg_rho: s.rh == 0.0 && s.omrh == 1.0 ==> \result.P == vb1;
-    ensures adam_b3: s.b3 == 0.0 ==> \result.N == \result.mh;
+    ensures adam_rho: MADA_EQ(s.rh, (MADA_T)1.0) && MADA_EQ(s.omrh, (MADA_T)0.0)
+                      ==> MADA_EQ(\result.P, v1);
+    ensures avg_rho: MADA_EQ(s.rh, (MADA_T)0.0) && MADA_EQ(s.omrh, (MADA_T)1.0)
+                     ==> MADA_EQ(\result.P, vb1);
+    ensures adam_b3: MADA_EQ(s.b3, (MADA_T)0.0) ==> MADA_EQ(\result.N, \result.mh);
     check ensures real_formula_P: \result.P == s.rh * v1 + s.omrh * vb1;
     check ensures real_formula_q: \result.q ==
         (m1 * s.ib1 + s.b3 * n1) / (\sqrt((s.rh * v1 + s.omrh * vb1) * s.ib2) + s.eps);
@@ -226,9 +237,11 @@ MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA
     ensures su: -1.0 <= \result.su <= 1.0 && \is_finite(\result.su);
     ensures upd: \is_finite(\result.upd) && \is_finite(\result.x1);
     ensures x2: \is_finite(\result.x2);
-    ensures adam_gamma: s.gm == 1.0 && s.omgm == 0.0 ==> \result.upd == q;
-    ensures lion_gamma: s.gm == 0.0 && s.omgm == 1.0 ==> \result.upd == \result.su;
-    ensures no_decay: s.wd == 0.0 ==> \result.x1 == x;
+    ensures adam_gamma: MADA_EQ(s.gm, (MADA_T)1.0) && MADA_EQ(s.omgm, (MADA_T)0.0)
+                        ==> MADA_EQ(\result.upd, q);
+    ensures lion_gamma: MADA_EQ(s.gm, (MADA_T)0.0) && MADA_EQ(s.omgm, (MADA_T)1.0)
+                        ==> MADA_EQ(\result.upd, \result.su);
+    ensures no_decay: MADA_EQ(s.wd, (MADA_T)0.0) ==> MADA_EQ(\result.x1, x);
     check ensures real_formula_l1: \result.l1 == s.lb2 * l + s.omlb2 * g;
     check ensures real_formula_upd: \result.upd == s.gm * q + s.omgm * \result.su;
     check ensures real_formula_x2: \result.x2 == \result.x1 - s.lr * \result.upd;
@@ -243,7 +256,12 @@ MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, int lion_compat, MADA_T x, MA
         o.u = s.lb1 * o.l1 + s.omlb1 * g;
     else
         o.u = s.lb1 * l + s.omlb1 * g;
-    o.su = (MADA_T)MADA_TN(mada_sgn_diff)(o.u, (MADA_T)0);
+    if (o.u > (MADA_T)0) /* su = sgn(u) */
+        o.su = (MADA_T)1;
+    else if (o.u < (MADA_T)0)
+        o.su = (MADA_T)-1;
+    else
+        o.su = (MADA_T)0;
     o.upd = s.gm * q + s.omgm * o.su;
     if (s.wd != (MADA_T)0)
         o.x1 = x - s.wd * x;
@@ -263,6 +281,7 @@ MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, int lion_compat, MADA_T x, MA
                    && MADA_TN(mada_fin)(\result.vb1, 0.0, 0x1.9p101);
     ensures x2: \is_finite(\result.x2);
     ensures D: \result.D >= MADA_EPS_MIN && \result.P >= 0.0;
+    ensures r: \is_finite(\result.r) && \result.r >= 0.0;
     ensures max: vbar_max ==> \result.vb1 >= e.vb && \result.vb1 >= \result.v1;
 */
 static inline MADA_HD MADA_TN(mada_elem_mid)
@@ -282,23 +301,34 @@ MADA_TN(mada_element)(MADA_TN(mada_scalars) s, int vbar_max, int lion_compat,
 
 /* Spec 6: the partial derivatives of the update direction with respect to
  * (beta1, beta2, beta3, rho, c, gamma), from the intermediates of one element.
- * They may overflow on valid inputs (spec 8); their proof allows non-finite
- * values (proofs/README.md). */
-/*@ requires \valid(p + (0 .. 5));
-    assigns p[0 .. 5];
+ * They may overflow on valid inputs (spec 8): their proof runs with
+ * non-finite values allowed (proofs/README.md), and shows the guard r > 0. */
+/*@ requires \is_finite(s.ib2) && 1.0 <= s.ib2 <= MADA_IB_MAX;
+    requires \is_finite(o.r) && 0.0 <= o.r;
+    requires MADA_TN(mada_fin)(o.v1, 0.0, 0x1.01p101) && MADA_TN(mada_fin)(o.vb1, 0.0, 0x1.9p101);
+    assigns \nothing;
+    ensures guard: o.r == 0.0 ==> \result.rho == 0.0;
+    check ensures real_formula_rho: o.r > 0.0 ==> \result.rho ==
+        -((s.gm * o.q) / (2.0 * o.r * o.D) * ((o.v1 - o.vb1) * s.ib2));
+    check ensures real_formula_gm: \result.gm == o.q - o.su;
 */
-static inline MADA_HD void MADA_TN(mada_partials)(MADA_TN(mada_scalars) s,
-                                                  MADA_TN(mada_elem_in) e,
-                                                  MADA_TN(mada_elem_mid) o, MADA_T *p)
+static inline MADA_HD MADA_TN(mada_partial)
+MADA_TN(mada_partials)(MADA_TN(mada_scalars) s, MADA_TN(mada_elem_in) e, MADA_TN(mada_elem_mid) o)
 {
-    const MADA_T A = (o.r > (MADA_T)0) ? (s.gm * o.q) / ((o.r + o.r) * o.D) : (MADA_T)0;
+    MADA_TN(mada_partial) p;
+    MADA_T A; /* gamma N / (2 r D^2), 0 when r == 0 */
+    if (o.r > (MADA_T)0)
+        A = (s.gm * o.q) / ((o.r + o.r) * o.D);
+    else
+        A = (MADA_T)0;
     const MADA_T gD = s.gm / o.D;
 
-    p[0] = gD * ((e.m - e.g) * s.ib1 + o.m1 * s.kb1);
-    p[1] = -(A * ((s.rh * (e.v - o.gt2)) * s.ib2 + o.P * s.kb2));
-    p[2] = gD * (o.n1 + s.b3 * (e.n - o.d))
+    p.b1 = gD * ((e.m - e.g) * s.ib1 + o.m1 * s.kb1);
+    p.b2 = -(A * ((s.rh * (e.v - o.gt2)) * s.ib2 + o.P * s.kb2));
+    p.b3 = gD * (o.n1 + s.b3 * (e.n - o.d))
            - A * (s.kc * ((s.c + s.omc * o.s) * ((o.gh + o.gh) * o.d)));
-    p[3] = -(A * ((o.v1 - o.vb1) * s.ib2));
-    p[4] = -(A * (s.kc * ((o.gh2 - e.v) - o.s * o.gh2)));
-    p[5] = o.q - o.su;
+    p.rho = -(A * ((o.v1 - o.vb1) * s.ib2));
+    p.c = -(A * (s.kc * ((o.gh2 - e.v) - o.s * o.gh2)));
+    p.gm = o.q - o.su;
+    return p;
 }

@@ -5,62 +5,118 @@
  * element into a local, calls the element function and stores the results.
  */
 
-/*@ predicate MADA_TN(mada_state_ok)(MADA_TN(mada_kargs) *a, integer i) =
-        MADA_TN(mada_fin)(a->x[i], -MADA_XMAX, MADA_XMAX) &&
-        MADA_TN(mada_fin)(a->g[i], -MADA_GMAX, MADA_GMAX) &&
-        MADA_TN(mada_fin)(a->gp_in[i], -MADA_GMAX, MADA_GMAX) &&
-        MADA_TN(mada_fin)(a->m[i], -MADA_S_MAX, MADA_S_MAX) &&
-        MADA_TN(mada_fin)(a->v[i], 0.0, MADA_V_MAX) &&
-        MADA_TN(mada_fin)(a->vb[i], 0.0, MADA_V_MAX) &&
-        MADA_TN(mada_fin)(a->nn[i], -MADA_S_MAX, MADA_S_MAX) &&
-        MADA_TN(mada_fin)(a->l[i], -MADA_S_MAX, MADA_S_MAX);
+/*@ predicate MADA_TN(mada_elem_ok)(MADA_T *x, MADA_T *g, MADA_T *gp, MADA_T *m, MADA_T *v,
+                                    MADA_T *vb, MADA_T *nn, MADA_T *l, integer i) =
+        MADA_TN(mada_fin)(x[i], -MADA_XMAX, MADA_XMAX) &&
+        MADA_TN(mada_fin)(g[i], -MADA_GMAX, MADA_GMAX) &&
+        MADA_TN(mada_fin)(gp[i], -MADA_GMAX, MADA_GMAX) &&
+        MADA_TN(mada_fin)(m[i], -MADA_S_MAX, MADA_S_MAX) &&
+        MADA_TN(mada_fin)(v[i], 0.0, MADA_V_MAX) &&
+        MADA_TN(mada_fin)(vb[i], 0.0, MADA_V_MAX) &&
+        MADA_TN(mada_fin)(nn[i], -MADA_S_MAX, MADA_S_MAX) &&
+        MADA_TN(mada_fin)(l[i], -MADA_S_MAX, MADA_S_MAX);
 
-    predicate MADA_TN(mada_stored_ok)(MADA_TN(mada_kargs) *a, integer i, MADA_T vmax) =
-        \is_finite(a->x[i]) &&
-        MADA_TN(mada_fin)(a->gp[i], -MADA_GMAX, MADA_GMAX) &&
-        MADA_TN(mada_fin)(a->m[i], -MADA_S_MAX, MADA_S_MAX) &&
-        MADA_TN(mada_fin)(a->v[i], 0.0, vmax) &&
-        MADA_TN(mada_fin)(a->vb[i], 0.0, vmax) &&
-        MADA_TN(mada_fin)(a->nn[i], -MADA_S_MAX, MADA_S_MAX) &&
-        MADA_TN(mada_fin)(a->l[i], -MADA_S_MAX, MADA_S_MAX);
+    predicate MADA_TN(mada_stored_ok)(MADA_T *x, MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb,
+                                      MADA_T *nn, MADA_T *l, integer i, MADA_T vmax) =
+        \is_finite(x[i]) &&
+        MADA_TN(mada_fin)(gp[i], -MADA_GMAX, MADA_GMAX) &&
+        MADA_TN(mada_fin)(m[i], -MADA_S_MAX, MADA_S_MAX) &&
+        MADA_TN(mada_fin)(v[i], 0.0, vmax) &&
+        MADA_TN(mada_fin)(vb[i], 0.0, vmax) &&
+        MADA_TN(mada_fin)(nn[i], -MADA_S_MAX, MADA_S_MAX) &&
+        MADA_TN(mada_fin)(l[i], -MADA_S_MAX, MADA_S_MAX);
 */
 
 /* One step over a->n elements (spec 5).  Returns the largest v and vbar
  * stored (+0 for n = 0): mada_step() checks it against MADA_V_MAX before the
- * next step. */
+ * next step.  The previous gradient is read from gp_in, which is either the
+ * state array gp or, at t = 1, g itself (spec 9); every element reads its
+ * inputs before anything of it is written. */
+/*@ requires \valid_read(a);
+    requires MADA_TN(mada_scalars_ok)(a->s);
+    requires \valid(a->x + (0 .. a->n - 1)) && \valid_read(a->g + (0 .. a->n - 1));
+    requires \valid(a->gp + (0 .. a->n - 1)) && \valid(a->m + (0 .. a->n - 1));
+    requires \valid(a->v + (0 .. a->n - 1)) && \valid(a->vb + (0 .. a->n - 1));
+    requires \valid(a->nn + (0 .. a->n - 1)) && \valid(a->l + (0 .. a->n - 1));
+    requires a->gp_in == a->gp || a->gp_in == a->g;
+    requires \forall integer k; 0 <= k < MADA_NCOEF && a->part[k] != \null ==>
+                 \valid(a->part[k] + (0 .. a->n - 1));
+    requires \separated(a, a->x + (0 .. a->n - 1), a->g + (0 .. a->n - 1),
+                         a->gp + (0 .. a->n - 1), a->m + (0 .. a->n - 1),
+                         a->v + (0 .. a->n - 1), a->vb + (0 .. a->n - 1),
+                         a->nn + (0 .. a->n - 1), a->l + (0 .. a->n - 1));
+    requires \forall integer k; 0 <= k < MADA_NCOEF && a->part[k] != \null ==>
+                 \separated(a->part[k] + (0 .. a->n - 1), a, a->x + (0 .. a->n - 1),
+                             a->g + (0 .. a->n - 1), a->gp + (0 .. a->n - 1),
+                             a->m + (0 .. a->n - 1), a->v + (0 .. a->n - 1),
+                             a->vb + (0 .. a->n - 1), a->nn + (0 .. a->n - 1),
+                             a->l + (0 .. a->n - 1));
+    requires \forall integer k1, k2; 0 <= k1 < k2 < MADA_NCOEF && a->part[k1] != \null
+                 && a->part[k2] != \null ==>
+                 \separated(a->part[k1] + (0 .. a->n - 1), a->part[k2] + (0 .. a->n - 1));
+    requires \forall integer i; 0 <= i < a->n ==>
+                 MADA_TN(mada_elem_ok)(a->x, a->g, a->gp_in, a->m, a->v, a->vb, a->nn, a->l, i);
+    assigns a->x[0 .. a->n - 1], a->gp[0 .. a->n - 1], a->m[0 .. a->n - 1],
+            a->v[0 .. a->n - 1], a->vb[0 .. a->n - 1], a->nn[0 .. a->n - 1],
+            a->l[0 .. a->n - 1], a->part[0][0 .. a->n - 1], a->part[1][0 .. a->n - 1],
+            a->part[2][0 .. a->n - 1], a->part[3][0 .. a->n - 1],
+            a->part[4][0 .. a->n - 1], a->part[5][0 .. a->n - 1];
+    ensures vmax: \is_finite(\result) && 0.0 <= \result <= 0x1.9p101;
+    ensures stored: \forall integer i; 0 <= i < a->n ==>
+                 MADA_TN(mada_stored_ok)(a->x, a->gp, a->m, a->v, a->vb, a->nn, a->l, i, \result);
+*/
 MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a)
 {
-    const int store = a->part[0] || a->part[1] || a->part[2] || a->part[3] ||
-                      a->part[4] || a->part[5];
+    const size_t n = a->n;
+    MADA_T *const x = a->x, *const gp = a->gp, *const m = a->m, *const v = a->v;
+    MADA_T *const vb = a->vb, *const nn = a->nn, *const l = a->l;
+    const MADA_T *const g = a->g, *const gp_in = a->gp_in;
+    MADA_T *const p0 = a->part[0], *const p1 = a->part[1], *const p2 = a->part[2];
+    MADA_T *const p3 = a->part[3], *const p4 = a->part[4], *const p5 = a->part[5];
+    const MADA_TN(mada_scalars) sc = a->s;
+    const int vbar_max = a->vbar_max, lion_compat = a->lion_compat;
+    const int store = p0 || p1 || p2 || p3 || p4 || p5;
     MADA_T vmax = 0;
-    for (size_t i = 0; i < a->n; i++) {
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant vmax: \is_finite(vmax) && 0.0 <= vmax <= 0x1.9p101;
+        loop invariant done: \forall integer k; 0 <= k < i ==>
+            MADA_TN(mada_stored_ok)(x, gp, m, v, vb, nn, l, k, vmax);
+        loop invariant todo: \forall integer k; i <= k < n ==>
+            MADA_TN(mada_elem_ok)(x, g, gp_in, m, v, vb, nn, l, k);
+        loop assigns i, vmax, x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1],
+                     vb[0 .. n - 1], nn[0 .. n - 1], l[0 .. n - 1], p0[0 .. n - 1],
+                     p1[0 .. n - 1], p2[0 .. n - 1], p3[0 .. n - 1], p4[0 .. n - 1],
+                     p5[0 .. n - 1];
+        loop variant n - i;
+    */
+    for (size_t i = 0; i < n; i++) {
         MADA_TN(mada_elem_in) in;
-        in.x = a->x[i];
-        in.g = a->g[i];
-        in.gp = a->gp_in[i];
-        in.m = a->m[i];
-        in.v = a->v[i];
-        in.vb = a->vb[i];
-        in.n = a->nn[i];
-        in.l = a->l[i];
-        const MADA_TN(mada_elem_mid) o = MADA_TN(mada_element)(a->s, a->vbar_max,
-                                                               a->lion_compat, in);
+        in.x = x[i];
+        in.g = g[i];
+        in.gp = gp_in[i];
+        in.m = m[i];
+        in.v = v[i];
+        in.vb = vb[i];
+        in.n = nn[i];
+        in.l = l[i];
+        const MADA_TN(mada_elem_mid) o = MADA_TN(mada_element)(sc, vbar_max, lion_compat, in);
         if (store) {
-            MADA_T p[6];
-            MADA_TN(mada_partials)(a->s, in, o, p);
-            for (int k = 0; k < 6; k++)
-                if (a->part[k])
-                    a->part[k][i] = p[k];
+            const MADA_TN(mada_partial) p = MADA_TN(mada_partials)(sc, in, o);
+            if (p0) p0[i] = p.b1;
+            if (p1) p1[i] = p.b2;
+            if (p2) p2[i] = p.b3;
+            if (p3) p3[i] = p.rho;
+            if (p4) p4[i] = p.c;
+            if (p5) p5[i] = p.gm;
         }
-        a->x[i] = o.x2;
-        a->m[i] = o.m1;
-        a->v[i] = o.v1;
-        a->vb[i] = o.vb1;
-        a->nn[i] = o.n1;
-        a->l[i] = o.l1;
-        a->gp[i] = in.g;
-        vmax = (o.v1 > vmax) ? o.v1 : vmax;
-        vmax = (o.vb1 > vmax) ? o.vb1 : vmax;
+        x[i] = o.x2;
+        m[i] = o.m1;
+        v[i] = o.v1;
+        vb[i] = o.vb1;
+        nn[i] = o.n1;
+        l[i] = o.l1;
+        gp[i] = in.g;
+        vmax = MADA_TN(mada_max)(vmax, MADA_TN(mada_max)(o.v1, o.vb1));
     }
     return vmax;
 }

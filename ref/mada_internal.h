@@ -31,39 +31,32 @@
 #define MADA_HD
 #endif
 
+/* MADA_EQ names ACSL's IEEE equality of the type; only annotations use it. */
 #define MADA_T float
 #define MADA_TN(x) x##_f32
 #define MADA_SQRT sqrtf
+#define MADA_EQ \eq_float
 #include "element_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #undef MADA_SQRT
+#undef MADA_EQ
 
 #define MADA_T double
 #define MADA_TN(x) x##_f64
 #define MADA_SQRT sqrt
+#define MADA_EQ \eq_double
 #include "element_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #undef MADA_SQRT
+#undef MADA_EQ
 
 /* Spec 6.1: block length and lane count of the canonical reduction. */
 #define MADA_RED_BLOCK 4096u
 #define MADA_RED_LANES 16u
 
-/* ---- Per-step scalars (spec 4): ref/scalars.c, the one definition ---------- */
-/* Coefficients and settings from which a step's scalars are computed. */
-typedef struct {
-    double q[MADA_NCOEF];
-    uint64_t t;          /* this step's index, >= 1 */
-    double eps, lb1, lb2;
-    double lr, lambda;
-} mada_scalar_inputs;
-
-/* The binary64 values of spec 4 (the f64 kernel uses them as they are). */
-void mada_scalars_compute(const mada_scalar_inputs *in, mada_scalars_f64 *out);
-/* Round each binary64 scalar once to binary32. */
-void mada_scalars_round_f32(const mada_scalars_f64 *in, mada_scalars_f32 *out);
+#include "scalars.h"
 
 /* ---- Kernel arguments ------------------------------------------------------- */
 /* One step over n elements.  gp_in is what the kernel reads as the previous
@@ -106,28 +99,8 @@ double mada_ref_reduce_f64(const double *g, const double *p, size_t n);
 /* fast/dispatch.c: the ops of backend b, or NULL if unknown or unavailable. */
 const mada_backend_ops *mada_backend_ops_get(mada_backend b);
 
-/* ---- Hyper-optimizer (spec 6.2): ref/hyper.c -------------------------------- */
-/* Momentum state of one coefficient. */
-typedef struct {
-    double buf;
-    int started;        /* buf holds a value (first finite h seen) */
-} mada_hyper_buf;
-
-/* Apply one hyper-gradient h to coefficient *q.  Returns 1 if applied, 0 if
- * h was not finite (then *q and *b are unchanged). */
-int mada_hyper_apply(double *q, mada_hyper_buf *b, double h, double eta, double mu,
-                     double lo, double hi, double hclip);
-
-/* ---- Validation (spec 8): ref/validate.c ------------------------------------ */
-/* Domain of coefficient k: [0, BETA_MAX] for the betas, [0, 1] otherwise. */
-double mada_coef_domain_hi(int k);
-/* 1 if coefficient k may take value v under cfg: in its domain and, when it
- * learns, in its [lo, hi]. */
-int mada_coef_ok(const mada_config *cfg, int k, double v);
-/* Index of the first element outside |a[i]| <= bound (NaN and infinities
- * included), or n if none. */
-size_t mada_first_outside_f32(const float *a, size_t n, double bound);
-size_t mada_first_outside_f64(const double *a, size_t n, double bound);
+#include "hyper.h"
+#include "validate.h"
 
 /* ---- State file checksum: ref/crc64.c ---------------------------------------- */
 /* CRC-64/XZ (ECMA-182 polynomial, reflected, init and xorout all ones), as an

@@ -5,17 +5,17 @@
 
 
 __global__ void element_f32(const mada_scalars_f32 *s, const mada_elem_in_f32 *in,
-                            mada_elem_mid_f32 *o, float *p)
+                            mada_elem_mid_f32 *o, mada_partial_f32 *p)
 {
     const int i = blockIdx.x * blockDim.x + threadIdx.x;
     o[i] = mada_element_f32(*s, i & 1, i & 2, in[i]);
-    mada_partials_f32(*s, in[i], o[i], &p[6 * i]);
+    p[i] = mada_partials_f32(*s, in[i], o[i]);
 }
 
 __global__ void element_f64(const mada_scalars_f64 *s, const mada_elem_in_f64 *in,
-                            mada_elem_mid_f64 *o, double *p)
+                            mada_elem_mid_f64 *o, mada_partial_f64 *p)
 {
     const int i = blockIdx.x * blockDim.x + threadIdx.x;
     o[i] = mada_element_f64(*s, i & 1, i & 2, in[i]);
-    mada_partials_f64(*s, in[i], o[i], &p[6 * i]);
+    p[i] = mada_partials_f64(*s, in[i], o[i]);
 }

@@ -14,6 +14,7 @@ int main(int argc, char **argv)
     if (CU_initialize_registry() != CUE_SUCCESS)
         return 2;
     register_scalars_suite();
+    register_transcription_suite();
     register_special_suite();
     register_partials_suite();
     register_reduce_suite();

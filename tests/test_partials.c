@@ -76,7 +76,8 @@ static int kernel_partials(const point *p, double out[MADA_NCOEF])
     const mada_elem_mid_f64 o = mada_element_f64(s, p->vbar_max, p->lion_compat, in);
     if (fabs(o.gh2 - in.v) <= 1e-6 * (o.gh2 + in.v) || fabs(o.u) <= 1e-6 * fabs(in.g))
         return 0;
-    mada_partials_f64(s, in, o, out);
+    const mada_partial_f64 pp = mada_partials_f64(s, in, o);
+    out[0] = pp.b1, out[1] = pp.b2, out[2] = pp.b3, out[3] = pp.rho, out[4] = pp.c, out[5] = pp.gm;
     return 1;
 }
 

@@ -68,6 +68,7 @@ void register_iteration_suite(void);
 void register_badinput_suite(void);
 void register_state_suite(void);
 void register_scalars_suite(void);
+void register_transcription_suite(void);
 
 /* Add a suite with tests {name, fn} terminated by {NULL, NULL}. */
 typedef struct {

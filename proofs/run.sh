@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# proofs/run.sh -- run the proof groups of proofs/groups.conf and print one table.
+#
+#   proofs/run.sh                      every group (WP groups first, then EVA)
+#   proofs/run.sh element_f32 ...      only these groups
+#   proofs/run.sh --list               the groups, one per line
+# Narrowing (one group; used by proofs/mutants/run.sh, handy by hand):
+#   --fct F1,F2    prove these functions instead of the group's list
+#   --prop P1,P2   only these properties (WP -wp-prop names, e.g. v1, real_formula_q)
+#   --timeout T    prover timeout in seconds instead of the group's
+# Other options:
+#   --out DIR      where logs, reports and the Why3 configuration go (default build/proofs)
+#   --no-eva       skip the EVA groups
+#
+# Exit status: 0 every goal proved (and EVA clean); 1 some goal unproved, an
+# EVA alarm or an unknown status; 2 a set-up error (unknown group, bad
+# groups.conf line, missing tool, frama-c failed before proving anything, no
+# goal selected).  frama-c's own exit status is never trusted alone: every run
+# is gated with -report-classify and its JSON report and log are parsed
+# (proofs/report.py).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+cd "$root" || exit 2
+
+out=build/proofs
+fct_override="" prop_override="" timeout_override="" list=0 no_eva=0
+declare -a want=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --fct) fct_override=${2:?--fct needs a list}; shift 2;;
+        --prop) prop_override=${2:?--prop needs a list}; shift 2;;
+        --timeout) timeout_override=${2:?--timeout needs seconds}; shift 2;;
+        --out) out=${2:?--out needs a directory}; shift 2;;
+        --list) list=1; shift;;
+        --no-eva) no_eva=1; shift;;
+        -h|--help) sed -n '2,/^set -u/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0;;
+        -*) echo "run.sh: unknown option $1" >&2; exit 2;;
+        *) want+=("$1"); shift;;
+    esac
+done
+mkdir -p "$out" || exit 2
+out=$(cd "$out" && pwd)
+conf=$here/groups.conf
+
+# ---- groups.conf --------------------------------------------------------------
+# name | model | provers | timeout | extra options | files | functions
+declare -a G_NAME=() G_MODEL=() G_PROVERS=() G_TIMEOUT=() G_EXTRA=() G_FILES=() G_FCTS=()
+trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; s=${s%"${s##*[![:space:]]}"}; printf '%s' "$s"; }
+lineno=0
+while IFS= read -r line || [ -n "$line" ]; do
+    lineno=$((lineno + 1))
+    case $(trim "$line") in ''|'#'*) continue;; esac
+    IFS='|' read -r f1 f2 f3 f4 f5 f6 f7 f8 <<<"$line"
+    name=$(trim "$f1"); model=$(trim "$f2"); provers=$(trim "${f3-}"); tmo=$(trim "${f4-}")
+    extra=$(trim "${f5-}"); files=$(trim "${f6-}"); fcts=$(trim "${f7-}")
+    bad=""
+    [ -n "${f8-}" ] && bad="more than 7 fields"
+    [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || bad="bad name '$name'"
+    case $model in float|float-special|real|eva) ;; *) bad="unknown model '$model'";; esac
+    [[ $tmo =~ ^[0-9]+$ ]] || bad="timeout '$tmo' is not a number of seconds"
+    [ -n "$files" ] || bad="no files"
+    [ -n "$fcts" ] || bad="no functions"
+    if [ "$model" != eva ] && [ -z "$provers" ]; then bad="no provers"; fi
+    for f in $files; do [ -f "$root/$f" ] || bad="no file $f"; done
+    for n in "${G_NAME[@]}"; do [ "$n" = "$name" ] && bad="group $name defined twice"; done
+    if [ -n "$bad" ]; then
+        echo "run.sh: proofs/groups.conf:$lineno: $bad" >&2
+        exit 2
+    fi
+    G_NAME+=("$name"); G_MODEL+=("$model"); G_PROVERS+=("$provers"); G_TIMEOUT+=("$tmo")
+    G_EXTRA+=("$extra"); G_FILES+=("$files"); G_FCTS+=("$fcts")
+done <"$conf"
+
+if [ $list -eq 1 ]; then
+    for i in "${!G_NAME[@]}"; do
+        printf '%-16s %-13s %s\n' "${G_NAME[$i]}" "${G_MODEL[$i]}" "${G_FCTS[$i]}"
+    done
+    exit 0
+fi
+
+# Select: the groups asked for (each must exist), or all; WP before EVA (the
+# EVA report is cross-checked against the WP reports of the same run).
+declare -a sel=()
+if [ ${#want[@]} -eq 0 ]; then
+    for i in "${!G_NAME[@]}"; do sel+=("$i"); done
+else
+    for w in "${want[@]}"; do
+        found=""
+        for i in "${!G_NAME[@]}"; do [ "${G_NAME[$i]}" = "$w" ] && found=$i; done
+        if [ -z "$found" ]; then
+            echo "run.sh: group $w is not defined in proofs/groups.conf" >&2
+            exit 2
+        fi
+        sel+=("$found")
+    done
+fi
+declare -a order=()
+for i in "${sel[@]}"; do [ "${G_MODEL[$i]}" != eva ] && order+=("$i"); done
+if [ $no_eva -eq 0 ]; then
+    for i in "${sel[@]}"; do [ "${G_MODEL[$i]}" = eva ] && order+=("$i"); done
+fi
+if [ ${#order[@]} -eq 0 ]; then echo "run.sh: no group selected" >&2; exit 2; fi
+if [ -n "$fct_override$prop_override" ] && [ ${#order[@]} -ne 1 ]; then
+    echo "run.sh: --fct/--prop narrow one group; name exactly one" >&2
+    exit 2
+fi
+
+# ---- Tools and the Why3 configuration (generated, never the machine's) --------
+for tool in frama-c why3 gappa cvc5 z3 python3 gcc; do
+    command -v $tool >/dev/null || { echo "run.sh: $tool not found (make deps)" >&2; exit 2; }
+done
+"$here/mkwhy3conf.sh" "$out/why3" >/dev/null || { echo "run.sh: mkwhy3conf.sh failed" >&2; exit 2; }
+export WHY3CONFIG=$out/why3/why3.conf
+unset FRAMAC_WP_CACHE FRAMAC_WP_CACHEDIR FRAMAC_SESSION
+cpp="-I$root/include -I$root/ref"
+
+# EVA harnesses read scalars generated from the library (proofs/eva_scalars_gen.c).
+gen_eva_scalars() {
+    local steps=${EVA_STEPS:-20}
+    mkdir -p "$out/gen"
+    make -s --no-print-directory lib >"$out/gen/make.log" 2>&1 \
+        || { cat "$out/gen/make.log" >&2; return 1; }
+    # shellcheck disable=SC2046
+    gcc $(make -s --no-print-directory print-cflags) -o "$out/gen/eva_scalars_gen" \
+        "$here/eva_scalars_gen.c" build/libmada.a -lm -lpthread \
+        && "$out/gen/eva_scalars_gen" "$steps" >"$out/gen/eva_scalars.h.tmp" \
+        && mv "$out/gen/eva_scalars.h.tmp" "$out/gen/eva_scalars.h"
+}
+
+manifest=$out/manifest.tsv
+: >"$manifest"
+t_all=$(date +%s.%N)
+for i in "${order[@]}"; do
+    name=${G_NAME[$i]} model=${G_MODEL[$i]} provers=${G_PROVERS[$i]} tmo=${G_TIMEOUT[$i]}
+    extra=${G_EXTRA[$i]} fcts=${G_FCTS[$i]}
+    [ -n "$fct_override" ] && fcts=$fct_override
+    [ -n "$timeout_override" ] && tmo=$timeout_override
+    declare -a files=()
+    for f in ${G_FILES[$i]}; do files+=("$root/$f"); done
+    json=$out/$name.json log=$out/$name.log rep=$out/$name.report.json
+    rm -f "$json" "$log" "$rep" # WP reads an existing JSON report back
+    echo "== $name ($model): $fcts" >&2
+    t0=$(date +%s.%N)
+    if [ "$model" = eva ]; then
+        if ! gen_eva_scalars; then
+            echo "run.sh: generating the EVA scalars failed" >&2
+            printf 'eva\t%s\t%s\t-\t-\t%s\t%s\t0\t2\n' "$name" "$model" "$log" "$rep" >>"$manifest"
+            continue
+        fi
+        # shellcheck disable=SC2086
+        timeout "$tmo" frama-c -eva $extra -main "$fcts" \
+            -cpp-extra-args="$cpp -I$out/gen" "${files[@]}" \
+            -then -report-classify -report-rules "$here/report-rules.json" \
+            -report-unclassified-unknown ERROR -report-output "$rep" >"$log" 2>&1
+        rc=$?
+        json=-
+    else
+        declare -a mopt=()
+        case $model in
+            float) mopt=(-wp-rte -wp-model Typed+float);;
+            float-special) mopt=(-wp-rte -wp-model Typed+float -warn-special-float none);;
+            real) mopt=(-wp-model Typed+real);;
+        esac
+        # Real model: the check clauses only (the named real-model properties;
+        # WP never assumes a check clause).  Float models: everything else.
+        if [ "$model" = real ]; then prop=@check; else prop=-@check; fi
+        if [ -n "$prop_override" ]; then
+            if [ "$model" = real ]; then prop=$prop_override; else prop="$prop_override,-@check"; fi
+        fi
+        # shellcheck disable=SC2086
+        frama-c -cpp-extra-args="$cpp" "${files[@]}" -wp "${mopt[@]}" -wp-fct "$fcts" \
+            -wp-prop="$prop" -wp-prover "$provers" -wp-timeout "$tmo" -wp-par 2 \
+            -wp-cache none -wp-report-json "$json" $extra \
+            -then -report-classify -report-unclassified-unknown ERROR -report-output "$rep" \
+            >"$log" 2>&1
+        rc=$?
+    fi
+    t1=$(date +%s.%N)
+    wall=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")
+    kind=wp; [ "$model" = eva ] && kind=eva
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$model" "$provers" \
+        "$json" "$log" "$rep" "$wall" "$rc" >>"$manifest"
+done
+t_end=$(date +%s.%N)
+python3 "$here/report.py" "$manifest" --wall "$(awk "BEGIN{printf \"%.1f\", $t_end - $t_all}")" \
+    --summary "$out/summary.txt"

@@ -1,0 +1,101 @@
+/*
+ * validate.h -- the input domain of spec 8 (ref/validate.c; constants in
+ * include/mada.h and mada_internal.h).
+ *
+ * The ACSL contracts are proved by WP in the float model (proofs/README.md).
+ * Inside annotations a comparison of doubles such as `0.0 <= v` compares the
+ * real values, so every predicate below says \is_finite first.
+ */
+#ifndef MADA_VALIDATE_H
+#define MADA_VALIDATE_H
+
+#include "mada.h"
+
+/*@ // Upper end of the domain of coefficient k: the betas [0, BETA_MAX], the
+    // others [0, 1].
+    logic real mada_coef_hi(integer k) = k <= MADA_BETA3 ? MADA_BETA_MAX : 1.0;
+
+    // v is finite and in [lo, hi].
+    predicate mada_in(double v, real lo, real hi) = \is_finite(v) && lo <= v <= hi;
+
+    // v is a value coefficient k may take under *cfg: in its domain and, when
+    // the coefficient learns (eta > 0), in its projection range [lo, hi].
+    predicate mada_coef_value_ok{L}(mada_config *cfg, integer k, double v) =
+        mada_in(v, 0.0, mada_coef_hi(k)) &&
+        (cfg->eta[k] > 0.0 ==> cfg->lo[k] <= v <= cfg->hi[k]);
+
+    // The hyper settings of coefficient k (spec 6.2, docs/DECISIONS.md D1).
+    predicate mada_hyper_cfg_ok{L}(mada_config *cfg, integer k) =
+        \is_finite(cfg->eta[k]) && cfg->eta[k] >= 0.0 &&
+        mada_in(cfg->mu[k], 0.0, 1.0) &&
+        (cfg->eta[k] > 0.0 ==>
+            mada_in(cfg->lo[k], 0.0, mada_coef_hi(k)) &&
+            mada_in(cfg->hi[k], cfg->lo[k], mada_coef_hi(k)));
+
+    // Every field of *cfg in its domain: what mada_config_check() accepts.
+    predicate mada_config_ok{L}(mada_config *cfg) =
+        (\forall integer k; 0 <= k < MADA_NCOEF ==>
+            mada_hyper_cfg_ok(cfg, k) && mada_coef_value_ok(cfg, k, cfg->coef[k])) &&
+        \is_finite(cfg->hclip) && cfg->hclip > 0.0 &&
+        mada_in(cfg->eps, MADA_EPS_MIN, MADA_EPS_MAX) &&
+        mada_in(cfg->lambda, 0.0, MADA_LAMBDA_MAX) &&
+        mada_in(cfg->lb1, 0.0, MADA_BETA_MAX) &&
+        mada_in(cfg->lb2, 0.0, MADA_BETA_MAX) &&
+        (cfg->vbar == MADA_VBAR_AVG || cfg->vbar == MADA_VBAR_MAX) &&
+        (cfg->compat == 0 || cfg->compat == 1);
+
+    // Element a is finite with |a| <= bound (what mada_step() requires of g, x).
+    predicate mada_within_f32(float a, real bound) = \is_finite(a) && -bound <= a <= bound;
+    predicate mada_within_f64(double a, real bound) = \is_finite(a) && -bound <= a <= bound;
+*/
+
+/* ---- Validation (spec 8): ref/validate.c ------------------------------------ */
+/* Domain of coefficient k: [0, BETA_MAX] for the betas, [0, 1] otherwise. */
+/*@ assigns \result \from k;
+    ensures \is_finite(\result) && \result == mada_coef_hi(k);
+*/
+double mada_coef_domain_hi(int k);
+
+/* 1 if coefficient k may take value v under cfg: in its domain and, when it
+ * learns, in its [lo, hi].  cfg's hyper settings of k must be valid. */
+/*@ requires \valid_read(cfg) && 0 <= k < MADA_NCOEF;
+    requires mada_hyper_cfg_ok(cfg, k);
+    assigns \result \from cfg->eta[k], cfg->lo[k], cfg->hi[k], k, v;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> mada_coef_value_ok(cfg, k, v);
+*/
+int mada_coef_ok(const mada_config *cfg, int k, double v);
+
+/* mada_config_check() (include/mada.h) is declared in the public header; its
+ * contract, proved in ref/validate.c, is:
+ *   requires cfg == NULL or \valid_read(cfg);
+ *   ensures  \result is MADA_OK, MADA_E_NULL (exactly when cfg == NULL),
+ *            MADA_E_CONFIG or MADA_E_COEF;
+ *   ensures  \result == MADA_OK ==> mada_config_ok(cfg). */
+
+/* Index of the first element outside |a[i]| <= bound (NaN and infinities
+ * included), or n if none. */
+/*@ requires \valid_read(a + (0 .. n - 1));
+    requires \is_finite(bound);
+    assigns \result \from a[0 .. n - 1], n, bound;
+    ensures \result <= n;
+    ensures all_within: \result == n ==>
+        \forall integer i; 0 <= i < n ==> mada_within_f32(a[i], bound);
+    ensures first_outside: \result < n ==>
+        !mada_within_f32(a[\result], bound) &&
+        \forall integer i; 0 <= i < \result ==> mada_within_f32(a[i], bound);
+*/
+size_t mada_first_outside_f32(const float *a, size_t n, double bound);
+/*@ requires \valid_read(a + (0 .. n - 1));
+    requires \is_finite(bound);
+    assigns \result \from a[0 .. n - 1], n, bound;
+    ensures \result <= n;
+    ensures all_within: \result == n ==>
+        \forall integer i; 0 <= i < n ==> mada_within_f64(a[i], bound);
+    ensures first_outside: \result < n ==>
+        !mada_within_f64(a[\result], bound) &&
+        \forall integer i; 0 <= i < \result ==> mada_within_f64(a[i], bound);
+*/
+size_t mada_first_outside_f64(const double *a, size_t n, double bound);
+
+#endif /* MADA_VALIDATE_H */
