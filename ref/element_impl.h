@@ -41,6 +41,11 @@ typedef struct {
     MADA_T x, g, gp, m, v, vb, n, l;
 } MADA_TN(mada_elem_in);
 
+/* sgn(gh2 - v) and the Yogi term v + gh2*s. */
+typedef struct {
+    MADA_T s, y;
+} MADA_TN(mada_yogi);
+
 /* The moments (first part of spec 5); y is the Yogi term v + gh2*s. */
 typedef struct {
     MADA_T d, gh, gh2, s, y, gt2, m1, v1, n1, vb1;
@@ -118,6 +123,62 @@ static inline MADA_HD MADA_T MADA_TN(mada_sqrt)(MADA_T x)
 }
 #endif
 
+/* The interpolation a*x + b*y of spec 5, evaluated as written.  Its contract
+ * carries the special-point identities (1*x + 0*y == x, 0*x + 1*y == y as
+ * IEEE values) and the ranges of each place the kernel uses it. */
+/*@ requires \is_finite(a) && \is_finite(b) && \is_finite(x) && \is_finite(y);
+    requires 0.0 <= a <= 1.0 && 0.0 <= b <= 1.0;
+    requires -0x1.1p126 <= x <= 0x1.1p126 && -0x1p110 <= y <= 0x1p110;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures one: MADA_EQ(a, (MADA_T)1.0) && MADA_EQ(b, (MADA_T)0.0) ==> MADA_EQ(\result, x);
+    ensures other: MADA_EQ(a, (MADA_T)0.0) && MADA_EQ(b, (MADA_T)1.0) ==> MADA_EQ(\result, y);
+    ensures ema: a <= MADA_BETA_MAX && -MADA_S_MAX <= x <= MADA_S_MAX &&
+                 -2.0 * MADA_GMAX <= y <= 2.0 * MADA_GMAX ==>
+                 -MADA_S_MAX <= \result <= MADA_S_MAX;
+    ensures gt2: 0.0 <= x <= 0x1.21p67 && 0.0 <= y <= 0x1.0001p100 ==>
+                 0.0 <= \result <= 0x1.01p100;
+    ensures v1: 0.0 <= x <= MADA_V_MAX && 0.0 <= y <= 0x1.01p100 ==>
+                0.0 <= \result <= 0x1.01p101;
+    ensures vb1: 0.0 <= x <= MADA_V_MAX && 0.0 <= y <= 0x1.01p101 ==>
+                 0.0 <= \result <= 0x1.9p101;
+    ensures P: 0.0 <= x <= 0x1.01p101 && 0.0 <= y <= 0x1.9p101 ==>
+               0.0 <= \result <= 0x1.5p102;
+    ensures upd: -0x1.0004p126 <= x <= 0x1.0004p126 && -1.0 <= y <= 1.0 ==>
+                 -0x1.0005p126 <= \result <= 0x1.0005p126;
+    check ensures real_formula: \result == a * x + b * y;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_lerp)(MADA_T a, MADA_T x, MADA_T b, MADA_T y)
+{
+    return a * x + b * y;
+}
+
+/* x + b*y (gh = g + b3*d and N = mh + b3*n1), evaluated as written. */
+/*@ requires \is_finite(x) && \is_finite(b) && \is_finite(y) && 0.0 <= b <= 1.0;
+    requires -0x1.0003p74 <= x <= 0x1.0003p74 && -MADA_S_MAX <= y <= MADA_S_MAX;
+    assigns \nothing;
+    ensures finite: \is_finite(\result);
+    ensures zero: MADA_EQ(b, (MADA_T)0.0) ==> MADA_EQ(\result, x);
+    ensures gh: -MADA_GMAX <= x <= MADA_GMAX && -2.0 * MADA_GMAX <= y <= 2.0 * MADA_GMAX ==>
+                -0x1.8001p33 <= \result <= 0x1.8001p33;
+    ensures N: -0x1.0002p74 <= x <= 0x1.0002p74 ==> -0x1.0003p74 <= \result <= 0x1.0003p74;
+    check ensures real_formula: \result == x + b * y;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_axpy)(MADA_T x, MADA_T b, MADA_T y)
+{
+    return x + b * y;
+}
+
+/* g * g for the compat initial n (spec 9). */
+/*@ requires MADA_TN(mada_fin)(g, -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    assigns \nothing;
+    ensures MADA_TN(mada_fin)(\result, 0.0, MADA_S_MAX);
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_square)(MADA_T g)
+{
+    return g * g;
+}
+
 /* The larger of two non-negative values (for the kernel's running maximum). */
 /*@ requires MADA_TN(mada_fin)(a, 0.0, 0x1.9p101) && MADA_TN(mada_fin)(b, 0.0, 0x1.9p101);
     assigns \nothing;
@@ -131,6 +192,99 @@ static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
     return b;
 }
 
+/* s = sgn(gh2 - v) and the Yogi term y = v + gh2*s (spec 5), in the
+ * value-identical comparison form (header comment). */
+/*@ requires MADA_TN(mada_fin)(gh2, 0.0, 0x1.21p67) && MADA_TN(mada_fin)(v, 0.0, MADA_V_MAX);
+    assigns \nothing;
+    ensures s: \is_finite(\result.s) && -1.0 <= \result.s <= 1.0;
+    ensures y: MADA_TN(mada_fin)(\result.y, 0.0, 0x1.0001p100);
+*/
+static inline MADA_HD MADA_TN(mada_yogi) MADA_TN(mada_yogi_term)(MADA_T gh2, MADA_T v)
+{
+    MADA_TN(mada_yogi) o;
+    if (gh2 > v) {
+        o.s = (MADA_T)1;
+        o.y = v + gh2;
+    } else if (gh2 < v) {
+        o.s = (MADA_T)-1;
+        o.y = v - gh2;
+    } else {
+        o.s = (MADA_T)0;
+        o.y = v;
+    }
+    return o;
+}
+
+/* vbar' (spec 5): MAX max(v1, vb), AVG wo*vb + wn*v1. */
+/*@ requires \is_finite(wo) && \is_finite(wn) && 0.0 <= wo <= 1.0 && 0.0 <= wn <= 1.0;
+    requires MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX) && MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
+    assigns \nothing;
+    ensures range: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
+    ensures max: vbar_max ==> \result >= vb && \result >= v1;
+    check ensures real_formula_avg: !vbar_max ==> \result == wo * vb + wn * v1;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_vbar)(int vbar_max, MADA_T wo, MADA_T vb, MADA_T wn,
+                                                MADA_T v1)
+{
+    if (vbar_max)
+        return MADA_TN(mada_max)(v1, vb);
+    return MADA_TN(mada_lerp)(wo, vb, wn, v1);
+}
+
+/* sgn(u) (spec 5) as a value of the type, by comparison with 0. */
+/*@ requires MADA_TN(mada_fin)(u, -MADA_S_MAX, MADA_S_MAX);
+    assigns \nothing;
+    ensures \is_finite(\result) && -1.0 <= \result <= 1.0;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_sgn)(MADA_T u)
+{
+    if (u > (MADA_T)0)
+        return (MADA_T)1;
+    if (u < (MADA_T)0)
+        return (MADA_T)-1;
+    return (MADA_T)0;
+}
+
+/* a if c, else b (the Lion state the direction uses, spec 9). */
+/*@ requires MADA_TN(mada_fin)(a, -MADA_S_MAX, MADA_S_MAX);
+    requires MADA_TN(mada_fin)(b, -MADA_S_MAX, MADA_S_MAX);
+    assigns \nothing;
+    ensures MADA_TN(mada_fin)(\result, -MADA_S_MAX, MADA_S_MAX);
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_pick)(int c, MADA_T a, MADA_T b)
+{
+    if (c)
+        return a;
+    return b;
+}
+
+/* x1 = (wd != 0) ? x - wd*x : x (spec 5, decoupled weight decay). */
+/*@ requires MADA_TN(mada_fin)(x, -MADA_XMAX, MADA_XMAX);
+    requires MADA_TN(mada_fin)(wd, 0.0, 1.0);
+    assigns \nothing;
+    ensures MADA_TN(mada_fin)(\result, -0x1p101, 0x1p101);
+    ensures no_decay: MADA_EQ(wd, (MADA_T)0.0) ==> MADA_EQ(\result, x);
+    check ensures real_formula: \result == x - wd * x;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_decay)(MADA_T x, MADA_T wd)
+{
+    if (wd != (MADA_T)0)
+        return x - wd * x;
+    return x;
+}
+
+/* q = N / D (spec 5). */
+/*@ requires MADA_TN(mada_fin)(N, -0x1.0003p74, 0x1.0003p74);
+    requires MADA_TN(mada_fin)(D, MADA_EPS_MIN, 0x1.01p62);
+    assigns \nothing;
+    ensures MADA_TN(mada_fin)(\result, -0x1.0004p126, 0x1.0004p126);
+    check ensures real_formula: \result == N / D;
+*/
+static inline MADA_HD MADA_T MADA_TN(mada_ratio)(MADA_T N, MADA_T D)
+{
+    return N / D;
+}
+
 /* Spec 5, the moments: d, gh, gh2, s, gt2, m1, v1, n1, vb1. */
 /*@ requires MADA_TN(mada_scalars_ok)(s) && MADA_TN(mada_in_ok)(e);
     assigns \nothing;
@@ -138,7 +292,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
                     && \is_finite(\result.s) && \is_finite(\result.gt2);
     ensures m1: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX);
     ensures n1: MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX);
-    ensures y: MADA_TN(mada_fin)(\result.y, 0.0, 0x1.01p100);
+    ensures y: MADA_TN(mada_fin)(\result.y, 0.0, 0x1.0001p100);
     ensures gt2: MADA_TN(mada_fin)(\result.gt2, 0.0, 0x1.01p100);
     ensures v1: MADA_TN(mada_fin)(\result.v1, 0.0, 0x1.01p101);
     ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, 0x1.9p101);
@@ -152,37 +306,25 @@ static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
                     ==> MADA_EQ(\result.gt2, \result.y);
     check ensures real_formula_m1: \result.m1 == s.b1 * e.m + s.omb1 * e.g;
     check ensures real_formula_v1: \result.v1 == s.b2 * e.v + s.omb2 * \result.gt2;
-    check ensures real_formula_gt2: \result.gt2 == s.c * \result.gh2
-        + s.omc * (e.v + \result.gh2 * (e.v < \result.gh2 ? 1.0 : e.v > \result.gh2 ? -1.0 : 0.0));
+    check ensures real_formula_gt2: \result.gt2 == s.c * \result.gh2 + s.omc * \result.y;
     check ensures real_formula_gh: \result.gh == e.g + s.b3 * (e.g - e.gp);
     check ensures real_formula_n1: \result.n1 == s.b3 * e.n + s.omb3 * (e.g - e.gp);
-    check ensures real_formula_avg: !vbar_max ==> \result.vb1 == s.wo * e.vb + s.wn * \result.v1;
 */
 static inline MADA_HD MADA_TN(mada_moments)
 MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_elem_in) e)
 {
     MADA_TN(mada_moments) o;
     o.d = e.g - e.gp;
-    o.gh = e.g + s.b3 * o.d;
+    o.gh = MADA_TN(mada_axpy)(e.g, s.b3, o.d);
     o.gh2 = o.gh * o.gh;
-    if (o.gh2 > e.v) { /* s = sgn(gh2 - v), y = v + gh2 * s */
-        o.s = (MADA_T)1;
-        o.y = e.v + o.gh2;
-    } else if (o.gh2 < e.v) {
-        o.s = (MADA_T)-1;
-        o.y = e.v - o.gh2;
-    } else {
-        o.s = (MADA_T)0;
-        o.y = e.v;
-    }
-    o.gt2 = s.c * o.gh2 + s.omc * o.y;
-    o.m1 = s.b1 * e.m + s.omb1 * e.g;
-    o.v1 = s.b2 * e.v + s.omb2 * o.gt2;
-    o.n1 = s.b3 * e.n + s.omb3 * o.d;
-    if (vbar_max)
-        o.vb1 = (o.v1 > e.vb) ? o.v1 : e.vb;
-    else
-        o.vb1 = s.wo * e.vb + s.wn * o.v1;
+    const MADA_TN(mada_yogi) ys = MADA_TN(mada_yogi_term)(o.gh2, e.v);
+    o.s = ys.s;
+    o.y = ys.y;
+    o.gt2 = MADA_TN(mada_lerp)(s.c, o.gh2, s.omc, o.y);
+    o.m1 = MADA_TN(mada_lerp)(s.b1, e.m, s.omb1, e.g);
+    o.v1 = MADA_TN(mada_lerp)(s.b2, e.v, s.omb2, o.gt2);
+    o.n1 = MADA_TN(mada_lerp)(s.b3, e.n, s.omb3, o.d);
+    o.vb1 = MADA_TN(mada_vbar)(vbar_max, s.wo, e.vb, s.wn, o.v1);
     return o;
 }
 
@@ -214,13 +356,13 @@ MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA
                              MADA_T n1)
 {
     MADA_TN(mada_direction) o;
-    o.P = s.rh * v1 + s.omrh * vb1;
+    o.P = MADA_TN(mada_lerp)(s.rh, v1, s.omrh, vb1);
     o.vh = o.P * s.ib2;
     o.r = MADA_TN(mada_sqrt)(o.vh);
     o.D = o.r + s.eps;
     o.mh = m1 * s.ib1;
-    o.N = o.mh + s.b3 * n1;
-    o.q = o.N / o.D;
+    o.N = MADA_TN(mada_axpy)(o.mh, s.b3, n1);
+    o.q = MADA_TN(mada_ratio)(o.N, o.D);
     return o;
 }
 
@@ -251,22 +393,11 @@ MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, int lion_compat, MADA_T x, MA
                           MADA_T l, MADA_T q)
 {
     MADA_TN(mada_update) o;
-    o.l1 = s.lb2 * l + s.omlb2 * g;
-    if (lion_compat)
-        o.u = s.lb1 * o.l1 + s.omlb1 * g;
-    else
-        o.u = s.lb1 * l + s.omlb1 * g;
-    if (o.u > (MADA_T)0) /* su = sgn(u) */
-        o.su = (MADA_T)1;
-    else if (o.u < (MADA_T)0)
-        o.su = (MADA_T)-1;
-    else
-        o.su = (MADA_T)0;
-    o.upd = s.gm * q + s.omgm * o.su;
-    if (s.wd != (MADA_T)0)
-        o.x1 = x - s.wd * x;
-    else
-        o.x1 = x;
+    o.l1 = MADA_TN(mada_lerp)(s.lb2, l, s.omlb2, g);
+    o.u = MADA_TN(mada_lerp)(s.lb1, MADA_TN(mada_pick)(lion_compat, o.l1, l), s.omlb1, g);
+    o.su = MADA_TN(mada_sgn)(o.u);
+    o.upd = MADA_TN(mada_lerp)(s.gm, q, s.omgm, o.su);
+    o.x1 = MADA_TN(mada_decay)(x, s.wd);
     o.x2 = o.x1 - s.lr * o.upd;
     return o;
 }
