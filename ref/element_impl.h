@@ -221,7 +221,6 @@ static inline MADA_HD MADA_TN(mada_yogi) MADA_TN(mada_yogi_term)(MADA_T gh2, MAD
     assigns \nothing;
     ensures range: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures max: vbar_max ==> \result >= vb && \result >= v1;
-    check ensures real_formula_avg: !vbar_max ==> \result == wo * vb + wn * v1;
 */
 static inline MADA_HD MADA_T MADA_TN(mada_vbar)(int vbar_max, MADA_T wo, MADA_T vb, MADA_T wn,
                                                 MADA_T v1)
@@ -304,11 +303,6 @@ static inline MADA_HD MADA_T MADA_TN(mada_ratio)(MADA_T N, MADA_T D)
                     ==> MADA_EQ(\result.gt2, \result.gh2);
     ensures yogi_c: MADA_EQ(s.c, (MADA_T)0.0) && MADA_EQ(s.omc, (MADA_T)1.0)
                     ==> MADA_EQ(\result.gt2, \result.y);
-    check ensures real_formula_m1: \result.m1 == s.b1 * e.m + s.omb1 * e.g;
-    check ensures real_formula_v1: \result.v1 == s.b2 * e.v + s.omb2 * \result.gt2;
-    check ensures real_formula_gt2: \result.gt2 == s.c * \result.gh2 + s.omc * \result.y;
-    check ensures real_formula_gh: \result.gh == e.g + s.b3 * (e.g - e.gp);
-    check ensures real_formula_n1: \result.n1 == s.b3 * e.n + s.omb3 * (e.g - e.gp);
 */
 static inline MADA_HD MADA_TN(mada_moments)
 MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_elem_in) e)
@@ -347,9 +341,6 @@ MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_e
     ensures avg_rho: MADA_EQ(s.rh, (MADA_T)0.0) && MADA_EQ(s.omrh, (MADA_T)1.0)
                      ==> MADA_EQ(\result.P, vb1);
     ensures adam_b3: MADA_EQ(s.b3, (MADA_T)0.0) ==> MADA_EQ(\result.N, \result.mh);
-    check ensures real_formula_P: \result.P == s.rh * v1 + s.omrh * vb1;
-    check ensures real_formula_q: \result.q ==
-        (m1 * s.ib1 + s.b3 * n1) / (\sqrt((s.rh * v1 + s.omrh * vb1) * s.ib2) + s.eps);
 */
 static inline MADA_HD MADA_TN(mada_direction)
 MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA_T vb1,
@@ -384,9 +375,6 @@ MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA
     ensures lion_gamma: MADA_EQ(s.gm, (MADA_T)0.0) && MADA_EQ(s.omgm, (MADA_T)1.0)
                         ==> MADA_EQ(\result.upd, \result.su);
     ensures no_decay: MADA_EQ(s.wd, (MADA_T)0.0) ==> MADA_EQ(\result.x1, x);
-    check ensures real_formula_l1: \result.l1 == s.lb2 * l + s.omlb2 * g;
-    check ensures real_formula_upd: \result.upd == s.gm * q + s.omgm * \result.su;
-    check ensures real_formula_x2: \result.x2 == \result.x1 - s.lr * \result.upd;
 */
 static inline MADA_HD MADA_TN(mada_update)
 MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, int lion_compat, MADA_T x, MADA_T g,
@@ -441,6 +429,15 @@ MADA_TN(mada_element)(MADA_TN(mada_scalars) s, int vbar_max, int lion_compat,
     ensures guard: o.r == 0.0 ==> \result.rho == 0.0;
     check ensures real_formula_rho: o.r > 0.0 ==> \result.rho ==
         -((s.gm * o.q) / (2.0 * o.r * o.D) * ((o.v1 - o.vb1) * s.ib2));
+    check ensures real_formula_b1: \result.b1 ==
+        (s.gm / o.D) * ((e.m - e.g) * s.ib1 + o.m1 * s.kb1);
+    check ensures real_formula_b2: o.r > 0.0 ==> \result.b2 ==
+        -((s.gm * o.q) / (2.0 * o.r * o.D) * ((s.rh * (e.v - o.gt2)) * s.ib2 + o.P * s.kb2));
+    check ensures real_formula_b3: o.r > 0.0 ==> \result.b3 ==
+        (s.gm / o.D) * (o.n1 + s.b3 * (e.n - o.d))
+        - (s.gm * o.q) / (2.0 * o.r * o.D) * (s.kc * ((s.c + s.omc * o.s) * (2.0 * o.gh * o.d)));
+    check ensures real_formula_c: o.r > 0.0 ==> \result.c ==
+        -((s.gm * o.q) / (2.0 * o.r * o.D) * (s.kc * ((o.gh2 - e.v) - o.s * o.gh2)));
     check ensures real_formula_gm: \result.gm == o.q - o.su;
 */
 static inline MADA_HD MADA_TN(mada_partial)

@@ -79,8 +79,19 @@ MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a)
     MADA_T vmax = 0;
     /*@ loop invariant 0 <= i <= n;
         loop invariant vmax: \is_finite(vmax) && 0.0 <= vmax <= 0x1.9p101;
-        loop invariant done: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_stored_ok)(x, gp, m, v, vb, nn, l, k, vmax);
+        loop invariant done_x: \forall integer k; 0 <= k < i ==> \is_finite(x[k]);
+        loop invariant done_gp: \forall integer k; 0 <= k < i ==>
+            MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
+        loop invariant done_m: \forall integer k; 0 <= k < i ==>
+            MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
+        loop invariant done_v: \forall integer k; 0 <= k < i ==>
+            \is_finite(v[k]) && 0.0 <= v[k] <= vmax;
+        loop invariant done_vb: \forall integer k; 0 <= k < i ==>
+            \is_finite(vb[k]) && 0.0 <= vb[k] <= vmax;
+        loop invariant done_n: \forall integer k; 0 <= k < i ==>
+            MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
+        loop invariant done_l: \forall integer k; 0 <= k < i ==>
+            MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
         loop invariant todo: \forall integer k; i <= k < n ==>
             MADA_TN(mada_elem_ok)(x, g, gp_in, m, v, vb, nn, l, k);
         loop assigns i, vmax, x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1],
@@ -121,23 +132,76 @@ MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a)
     return vmax;
 }
 
+/* Spec 9, compat mode at t = 1: n starts at g_1 * g_1 (in the element type).
+ * mada_step() restricts the first gradient to |g| <= MADA_COMPAT_G1_MAX so
+ * that n stays in the state domain. */
+/*@ requires \valid_read(g + (0 .. n - 1)) && \valid(nn + (0 .. n - 1));
+    requires \separated(g + (0 .. n - 1), nn + (0 .. n - 1));
+    requires \forall integer i; 0 <= i < n ==>
+                 MADA_TN(mada_fin)(g[i], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    assigns nn[0 .. n - 1];
+    ensures \forall integer i; 0 <= i < n ==> MADA_TN(mada_fin)(nn[i], 0.0, MADA_S_MAX);
+*/
+void MADA_TN(mada_compat_init_n)(size_t n, const MADA_T *g, MADA_T *nn)
+{
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(nn[k], 0.0, MADA_S_MAX);
+        loop assigns i, nn[0 .. n - 1];
+        loop variant n - i;
+    */
+    for (size_t i = 0; i < n; i++) {
+        const MADA_T gi = g[i];
+        nn[i] = MADA_TN(mada_square)(gi);
+    }
+}
+
 /* Spec 6.1: blocks of 4096, 16 binary64 lanes per block (element i of the
  * block to lane i mod 16), fixed tree over the lanes, block sums left to
- * right.  Products are binary64 (exact for binary32 inputs). */
+ * right.  Products are binary64 (exact for binary32 inputs).  Partials may be
+ * non-finite (spec 8): the proof shows memory safety with non-finite values
+ * allowed, and a non-finite sum is skipped by the hyper step (spec 6.2). */
+/*@ requires n <= SIZE_MAX - MADA_RED_BLOCK;
+    requires \valid_read(g + (0 .. n - 1)) && \valid_read(p + (0 .. n - 1));
+    assigns \nothing;
+*/
 double MADA_TN(mada_ref_reduce)(const MADA_T *g, const MADA_T *p, size_t n)
 {
     double total = 0.0;
+    /*@ loop invariant b % MADA_RED_BLOCK == 0 && b <= n + MADA_RED_BLOCK - 1;
+        loop assigns b, total;
+        loop variant n - b;
+    */
     for (size_t b = 0; b < n; b += MADA_RED_BLOCK) {
         const size_t len = (n - b < MADA_RED_BLOCK) ? n - b : MADA_RED_BLOCK;
         double s[MADA_RED_LANES];
+        /*@ loop invariant 0 <= k <= MADA_RED_LANES;
+            loop assigns k, s[0 .. MADA_RED_LANES - 1];
+            loop variant MADA_RED_LANES - k;
+        */
         for (unsigned k = 0; k < MADA_RED_LANES; k++)
             s[k] = 0.0;
+        /*@ loop invariant 0 <= i <= len;
+            loop assigns i, s[0 .. MADA_RED_LANES - 1];
+            loop variant len - i;
+        */
         for (size_t i = 0; i < len; i++)
             s[i % MADA_RED_LANES] += (double)g[b + i] * (double)p[b + i];
+        /*@ loop invariant 0 <= k <= 8;
+            loop assigns k, s[0 .. 7];
+            loop variant 8 - k;
+        */
         for (unsigned k = 0; k < 8; k++)
             s[k] = s[k] + s[k + 8];
+        /*@ loop invariant 0 <= k <= 4;
+            loop assigns k, s[0 .. 3];
+            loop variant 4 - k;
+        */
         for (unsigned k = 0; k < 4; k++)
             s[k] = s[k] + s[k + 4];
+        /*@ loop invariant 0 <= k <= 2;
+            loop assigns k, s[0 .. 1];
+            loop variant 2 - k;
+        */
         for (unsigned k = 0; k < 2; k++)
             s[k] = s[k] + s[k + 2];
         const double block = s[0] + s[1];
