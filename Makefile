@@ -1,8 +1,10 @@
 # MADA and AVGrad: reference implementation.
 #   make            static and shared library in build/
 #   make test       install missing packages, build, run every test suite
-#   make verify     the main job: what `make test` does plus the checks of
-#                   docs and proofs as they exist (see README.md)
+#   make verify     the main job: the proofs (WP, EVA), the mutation check,
+#                   then what `make test` does (tests/verify.sh)
+#   make proofs     the Frama-C proofs only (proofs/run.sh; proofs/README.md)
+#   make verify-mutants  the mutation check only (proofs/mutants/run.sh)
 #   make install PREFIX=/usr/local   library, header and mada.pc
 #   make deps       install the Debian packages the project needs (as root)
 #   make clean
@@ -41,7 +43,8 @@ DEB_PKGS := gcc make pkg-config frama-c-base why3 z3 cvc4 cvc5 gappa \
             texlive-latex-base texlive-latex-recommended texlive-latex-extra \
             texlive-science lmodern latexmk gnuplot-nox poppler-utils
 
-.PHONY: all lib test verify install uninstall deps clean check-test-binaries print-cflags
+.PHONY: all lib test verify proofs verify-mutants install uninstall deps clean \
+        check-test-binaries print-cflags
 .DELETE_ON_ERROR:
 
 all: lib
@@ -82,11 +85,19 @@ test: deps
 	@$(MAKE) --no-print-directory check-test-binaries
 	@bash tests/run.sh $(BUILD)
 
-# For now the main job is the test run plus the README and install checks;
-# the proofs (proofs/) join it as they land.
+# The main job: proofs, then the mutation check, then the tests; one summary.
 verify: deps
 	@$(MAKE) --no-print-directory check-test-binaries
 	@bash tests/verify.sh $(BUILD)
+
+# Every proof group of proofs/groups.conf (WP float and real models, EVA);
+# one group: bash proofs/run.sh GROUP.  Outputs in build/proofs.
+proofs: deps
+	@bash proofs/run.sh
+
+# Every planted fault of proofs/mutants/ must make its proof fail.
+verify-mutants: deps
+	@bash proofs/mutants/run.sh
 
 # The flags every C file is compiled with (checked by make verify).
 print-cflags:

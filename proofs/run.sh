@@ -8,6 +8,7 @@
 #   --fct F1,F2    prove these functions instead of the group's list
 #   --prop P1,P2   only these properties (WP -wp-prop names, e.g. v1, real_formula_q)
 #   --timeout T    prover timeout in seconds instead of the group's
+#   --provers P    WP provers instead of the group's (e.g. gappa)
 # Other options:
 #   --out DIR      where logs, reports and the Why3 configuration go (default build/proofs)
 #   --no-eva       skip the EVA groups
@@ -19,18 +20,22 @@
 # is gated with -report-classify and its JSON report and log are parsed
 # (proofs/report.py).
 set -u
+# The body is one function, read whole before it runs: editing this file
+# during a run cannot change the running script.
+main() {
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 cd "$root" || exit 2
 
 out=build/proofs
-fct_override="" prop_override="" timeout_override="" list=0 no_eva=0
+fct_override="" prop_override="" timeout_override="" provers_override="" list=0 no_eva=0
 declare -a want=()
 while [ $# -gt 0 ]; do
     case $1 in
         --fct) fct_override=${2:?--fct needs a list}; shift 2;;
         --prop) prop_override=${2:?--prop needs a list}; shift 2;;
         --timeout) timeout_override=${2:?--timeout needs seconds}; shift 2;;
+        --provers) provers_override=${2:?--provers needs a list}; shift 2;;
         --out) out=${2:?--out needs a directory}; shift 2;;
         --list) list=1; shift;;
         --no-eva) no_eva=1; shift;;
@@ -110,6 +115,10 @@ fi
 for tool in frama-c why3 gappa cvc5 z3 python3 gcc; do
     command -v $tool >/dev/null || { echo "run.sh: $tool not found (make deps)" >&2; exit 2; }
 done
+# No admit/assume/axiom/lemma in the annotations, no 1e6-style literals.
+# shellcheck disable=SC2046
+python3 "$here/lint_acsl.py" $(find include ref proofs -name '*.[ch]' | sort) >&2 \
+    || { echo "run.sh: ACSL lint failed (proofs/lint_acsl.py)" >&2; exit 2; }
 "$here/mkwhy3conf.sh" "$out/why3" >/dev/null || { echo "run.sh: mkwhy3conf.sh failed" >&2; exit 2; }
 export WHY3CONFIG=$out/why3/why3.conf
 unset FRAMAC_WP_CACHE FRAMAC_WP_CACHEDIR FRAMAC_SESSION
@@ -136,6 +145,7 @@ for i in "${order[@]}"; do
     extra=${G_EXTRA[$i]} fcts=${G_FCTS[$i]}
     [ -n "$fct_override" ] && fcts=$fct_override
     [ -n "$timeout_override" ] && tmo=$timeout_override
+    [ -n "$provers_override" ] && [ "$model" != eva ] && provers=$provers_override
     declare -a files=()
     for f in ${G_FILES[$i]}; do files+=("$root/$f"); done
     json=$out/$name.json log=$out/$name.log rep=$out/$name.report.json
@@ -145,11 +155,12 @@ for i in "${order[@]}"; do
     if [ "$model" = eva ]; then
         if ! gen_eva_scalars; then
             echo "run.sh: generating the EVA scalars failed" >&2
-            printf 'eva\t%s\t%s\t-\t-\t%s\t%s\t0\t2\n' "$name" "$model" "$log" "$rep" >>"$manifest"
+            printf 'eva\t%s\t%s\t-\t-\t%s\t%s\t0\t2\t%s\n' "$name" "$model" "$log" "$rep" "$fcts" \
+                >>"$manifest"
             continue
         fi
         # shellcheck disable=SC2086
-        timeout "$tmo" frama-c -eva $extra -main "$fcts" \
+        timeout "$tmo" frama-c -eva -eva-print-callstacks $extra -main "$fcts" \
             -cpp-extra-args="$cpp -I$out/gen" "${files[@]}" \
             -then -report-classify -report-rules "$here/report-rules.json" \
             -report-unclassified-unknown ERROR -report-output "$rep" >"$log" 2>&1
@@ -179,9 +190,36 @@ for i in "${order[@]}"; do
     t1=$(date +%s.%N)
     wall=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")
     kind=wp; [ "$model" = eva ] && kind=eva
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$model" "$provers" \
-        "$json" "$log" "$rep" "$wall" "$rc" >>"$manifest"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$model" "$provers" \
+        "$json" "$log" "$rep" "$wall" "$rc" "$fcts" >>"$manifest"
 done
+# Contract coverage (full runs only): every function whose contract a proved
+# function relies on is itself proved in a float group, or has no body (an
+# axiom, which proofs/README.md must list).  From Frama-C's callgraph over the
+# files of every WP group.
+cov=()
+if [ ${#want[@]} -eq 0 ] && [ -z "$fct_override$prop_override" ]; then
+    declare -A seen=()
+    allfiles=()
+    for i in "${order[@]}"; do
+        [ "${G_MODEL[$i]}" = eva ] && continue
+        for f in ${G_FILES[$i]}; do
+            [ -n "${seen[$f]:-}" ] || { seen[$f]=1; allfiles+=("$root/$f"); }
+        done
+    done
+    if [ ${#allfiles[@]} -gt 0 ]; then
+        rm -f "$out/callgraph.dot"
+        frama-c -cpp-extra-args="$cpp" "${allfiles[@]}" -cg "$out/callgraph.dot" \
+            -then -metrics -metrics-libc >"$out/callgraph.log" 2>&1
+        cov=(--callgraph "$out/callgraph.dot" --metrics "$out/callgraph.log" \
+             --readme "$here/README.md")
+    fi
+fi
+
 t_end=$(date +%s.%N)
 python3 "$here/report.py" "$manifest" --wall "$(awk "BEGIN{printf \"%.1f\", $t_end - $t_all}")" \
-    --summary "$out/summary.txt"
+    --summary "$out/summary.txt" "${cov[@]}" ${fct_override:+--narrowed} \
+    ${prop_override:+--narrowed}
+}
+main "$@"
+exit $?

@@ -95,6 +95,9 @@ float mada_ref_kernel_f32(const mada_kargs_f32 *a);
 double mada_ref_kernel_f64(const mada_kargs_f64 *a);
 double mada_ref_reduce_f32(const float *g, const float *p, size_t n);
 double mada_ref_reduce_f64(const double *g, const double *p, size_t n);
+/* Spec 9 compat, t = 1: n[i] = g[i] * g[i]. */
+void mada_compat_init_n_f32(size_t n, const float *g, float *nn);
+void mada_compat_init_n_f64(size_t n, const double *g, double *nn);
 
 /* fast/dispatch.c: the ops of backend b, or NULL if unknown or unavailable. */
 const mada_backend_ops *mada_backend_ops_get(mada_backend b);

@@ -285,38 +285,30 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
  * coefficient update, with alpha_{t-1}. */
 static void hyper_step(mada_opt *opt, const void *g)
 {
-    for (int k = 0; k < MADA_NCOEF; k++) {
-        if (!(opt->cfg.eta[k] > 0.0))
-            continue;
-        const double H = opt->dtype == MADA_F32
-                             ? opt->be->reduce_f32(g, opt->part[k], opt->n)
-                             : opt->be->reduce_f64(g, opt->part[k], opt->n);
-        const double h = -opt->lr_prev * H;
-        opt->hypergrad[k] = h;
-        if (!mada_hyper_apply(&opt->cfg.coef[k], &opt->hb[k], h, opt->cfg.eta[k],
-                              opt->cfg.mu[k], opt->cfg.lo[k], opt->cfg.hi[k],
-                              opt->cfg.hclip)) {
-            opt->skipped++;
-            opt->skipped_coef[k]++;
-        }
-    }
+    mada_hyper_input in;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        in.H[k] = !(opt->cfg.eta[k] > 0.0) ? 0.0
+                  : opt->dtype == MADA_F32 ? opt->be->reduce_f32(g, opt->part[k], opt->n)
+                                           : opt->be->reduce_f64(g, opt->part[k], opt->n);
+    in.lr_prev = opt->lr_prev;
+    memcpy(in.eta, opt->cfg.eta, sizeof in.eta);
+    memcpy(in.mu, opt->cfg.mu, sizeof in.mu);
+    memcpy(in.lo, opt->cfg.lo, sizeof in.lo);
+    memcpy(in.hi, opt->cfg.hi, sizeof in.hi);
+    in.hclip = opt->cfg.hclip;
+    mada_hyper_state s;
+    memcpy(s.q, opt->cfg.coef, sizeof s.q);
+    memcpy(s.hb, opt->hb, sizeof s.hb);
+    memcpy(s.hgrad, opt->hypergrad, sizeof s.hgrad);
+    memcpy(s.skipped, opt->skipped_coef, sizeof s.skipped);
+    /* mada_hyper_update's preconditions hold here (ref/hyper.h says why). */
+    s = mada_hyper_update(s, in);
+    memcpy(opt->cfg.coef, s.q, sizeof s.q);
+    memcpy(opt->hb, s.hb, sizeof s.hb);
+    memcpy(opt->hypergrad, s.hgrad, sizeof s.hgrad);
+    memcpy(opt->skipped_coef, s.skipped, sizeof s.skipped);
+    opt->skipped += (uint64_t)s.nskip;
     opt->hyper_steps++;
-}
-
-/* Spec 9 at t = 1 in compat mode: n starts at g_1 * g_1 (in the element type). */
-static void compat_init_n(mada_opt *opt, const void *g)
-{
-    if (opt->dtype == MADA_F32) {
-        const float *gf = g;
-        float *nn = opt->arr[MADA_ARR_N];
-        for (size_t i = 0; i < opt->n; i++)
-            nn[i] = gf[i] * gf[i];
-    } else {
-        const double *gd = g;
-        double *nn = opt->arr[MADA_ARR_N];
-        for (size_t i = 0; i < opt->n; i++)
-            nn[i] = gd[i] * gd[i];
-    }
 }
 
 /* Fill kernel arguments A (either type) for one step of O over X and G. */
@@ -369,8 +361,10 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
      * starts at g_1^2). */
     const void *gp_in = opt->arr[MADA_ARR_GP];
     if (t == 1) {
-        if (opt->cfg.compat)
-            compat_init_n(opt, g);
+        if (opt->cfg.compat && opt->dtype == MADA_F32)
+            mada_compat_init_n_f32(opt->n, g, opt->arr[MADA_ARR_N]);
+        else if (opt->cfg.compat)
+            mada_compat_init_n_f64(opt->n, g, opt->arr[MADA_ARR_N]);
         else
             gp_in = g;
     }

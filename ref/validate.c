@@ -4,6 +4,15 @@
  * `lo <= v && v <= hi`, never rejected by `v < lo || v > hi`.
  * Contracts: ref/validate.h (mada_config_check's is here, at its definition,
  * since include/mada.h carries no annotations).
+ *
+ * Axioms (the contracts WP takes without proof: mada_neg_f64 and
+ * mada_widen_f32 below; the provers here cannot relate an IEEE negation or
+ * binary32 -> binary64 conversion to its real value):
+ *   V1  -x is exact: IEEE 754 negation only flips the sign bit, so a finite x
+ *       gives a finite -x whose value is minus x's.
+ *   V2  binary32 -> binary64 conversion is exact: every binary32 value
+ *       (finite, infinite or NaN) is a binary64 value (IEEE 754 5.4.2,
+ *       formatOf conversions to a wider format are exact).
  */
 #include "mada_internal.h"
 
@@ -12,16 +21,40 @@ double mada_coef_domain_hi(int k)
     return (k <= MADA_BETA3) ? MADA_BETA_MAX : 1.0;
 }
 
-/* lo <= v <= hi in IEEE arithmetic: false for NaN and, with finite bounds,
- * for the infinities. */
+/* lo <= v <= hi; false for NaN and, the bounds being finite, for the
+ * infinities.  The isfinite() test changes no result; it states for the
+ * proof what the comparisons imply.  (The bounds' magnitude <= 2^1000 keeps
+ * Gappa's intervals of differences finite; the bounds used are within 2^100.) */
 /*@ requires \is_finite(lo) && \is_finite(hi);
+    requires -0x1p1000 <= lo <= 0x1p1000 && -0x1p1000 <= hi <= 0x1p1000;
     assigns \result \from v, lo, hi;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> mada_in(v, lo, hi);
 */
 static int in_range(double v, double lo, double hi)
 {
-    return lo <= v && v <= hi;
+    return isfinite(v) && lo <= v && v <= hi;
+}
+
+/* x finite and >= 0. */
+/*@ assigns \result \from x;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> \is_finite(x) && x >= 0.0;
+*/
+static int nonneg(double x)
+{
+    return isfinite(x) && x >= 0.0;
+}
+
+/* x > 0 for finite x. */
+/*@ requires \is_finite(x);
+    assigns \result \from x;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> x > 0.0;
+*/
+static int positive(double x)
+{
+    return x > 0.0;
 }
 
 int mada_any_learning(const mada_config *cfg)
@@ -36,7 +69,7 @@ int mada_coef_ok(const mada_config *cfg, int k, double v)
 {
     if (!in_range(v, 0.0, mada_coef_domain_hi(k)))
         return 0;
-    if (cfg->eta[k] > 0.0 && !in_range(v, cfg->lo[k], cfg->hi[k]))
+    if (positive(cfg->eta[k]) && !in_range(v, cfg->lo[k], cfg->hi[k]))
         return 0;
     return 1;
 }
@@ -59,14 +92,13 @@ int mada_config_check(const mada_config *cfg)
     */
     for (int k = 0; k < MADA_NCOEF; k++) {
         const double dhi = mada_coef_domain_hi(k);
-        if (!(cfg->eta[k] >= 0.0 && isfinite(cfg->eta[k])) ||
-            !in_range(cfg->mu[k], 0.0, 1.0))
+        if (!nonneg(cfg->eta[k]) || !in_range(cfg->mu[k], 0.0, 1.0))
             return MADA_E_CONFIG;
-        if (cfg->eta[k] > 0.0 &&
+        if (positive(cfg->eta[k]) &&
             !(in_range(cfg->lo[k], 0.0, dhi) && in_range(cfg->hi[k], cfg->lo[k], dhi)))
             return MADA_E_CONFIG;
     }
-    if (!(cfg->hclip > 0.0 && isfinite(cfg->hclip)))
+    if (!(isfinite(cfg->hclip) && positive(cfg->hclip)))
         return MADA_E_CONFIG;
     if (!in_range(cfg->eps, MADA_EPS_MIN, MADA_EPS_MAX) ||
         !in_range(cfg->lambda, 0.0, MADA_LAMBDA_MAX) ||
@@ -85,31 +117,57 @@ int mada_config_check(const mada_config *cfg)
     return MADA_OK;
 }
 
-/* |a[i]| <= bound is compared in binary64, where every binary32 value and its
- * magnitude are exact; for the bounds mada_step() uses (powers of two, exact
- * in binary32) this is the same test as fabsf(a[i]) <= (float)bound. */
+#ifdef __FRAMAC__
+/* Axioms V1, V2 (top of file): WP takes these contracts without proof; the
+ * bodies (below, for the compiler) are one IEEE operation each. */
+/*@ requires \is_finite(x) && -0x1p1000 <= x <= 0x1p1000;
+    assigns \result \from x;
+    ensures \is_finite(\result) && \result == -x;
+*/
+double mada_neg_f64(double x);
+/*@ assigns \result \from v;
+    ensures \is_finite(v) ==> \is_finite(\result) && \result == v;
+*/
+double mada_widen_f32(float v);
+#else
+static inline double mada_neg_f64(double x)
+{
+    return -x;
+}
+static inline double mada_widen_f32(float v)
+{
+    return (double)v;
+}
+#endif
+
+/* The first index i < n with a[i] NaN, infinite or outside [-bound, bound],
+ * else n.  Compared in binary64, where every binary32 value is exact: for the
+ * bounds mada_step() uses (powers of two, exact in binary32) the same test as
+ * fabsf(a[i]) <= (float)bound, and for binary64 as fabs(a[i]) <= bound. */
 size_t mada_first_outside_f32(const float *a, size_t n, double bound)
 {
+    const double lo = mada_neg_f64(bound);
     /*@ loop invariant 0 <= i <= n;
         loop invariant \forall integer j; 0 <= j < i ==> mada_within_f32(a[j], bound);
         loop assigns i;
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++)
-        if (!(fabs((double)a[i]) <= bound))
+        if (!(isfinite(a[i]) && in_range(mada_widen_f32(a[i]), lo, bound)))
             return i;
     return n;
 }
 
 size_t mada_first_outside_f64(const double *a, size_t n, double bound)
 {
+    const double lo = mada_neg_f64(bound);
     /*@ loop invariant 0 <= i <= n;
         loop invariant \forall integer j; 0 <= j < i ==> mada_within_f64(a[j], bound);
         loop assigns i;
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++)
-        if (!(fabs(a[i]) <= bound))
+        if (!in_range(a[i], lo, bound))
             return i;
     return n;
 }

@@ -74,9 +74,10 @@ int mada_coef_ok(const mada_config *cfg, int k, double v);
  *   ensures  \result == MADA_OK ==> mada_config_ok(cfg). */
 
 /* Index of the first element outside |a[i]| <= bound (NaN and infinities
- * included), or n if none. */
+ * included), or n if none.  0 <= bound <= 2^1000 (mada_step() passes
+ * MADA_GMAX, MADA_XMAX, MADA_COMPAT_G1_MAX). */
 /*@ requires \valid_read(a + (0 .. n - 1));
-    requires \is_finite(bound);
+    requires \is_finite(bound) && 0.0 <= bound <= 0x1p1000;
     assigns \result \from a[0 .. n - 1], n, bound;
     ensures \result <= n;
     ensures all_within: \result == n ==>
@@ -87,7 +88,7 @@ int mada_coef_ok(const mada_config *cfg, int k, double v);
 */
 size_t mada_first_outside_f32(const float *a, size_t n, double bound);
 /*@ requires \valid_read(a + (0 .. n - 1));
-    requires \is_finite(bound);
+    requires \is_finite(bound) && 0.0 <= bound <= 0x1p1000;
     assigns \result \from a[0 .. n - 1], n, bound;
     ensures \result <= n;
     ensures all_within: \result == n ==>
