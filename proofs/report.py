@@ -139,6 +139,7 @@ class Group:
         self.rows, self.valid, self.total = [], 0, 0
         self.proved_props = set()
         self.status, self.notes = 'ok', []
+        self.deferred = []
 
     def error(self, msg):
         self.status = 'ERROR'
@@ -167,6 +168,7 @@ def do_wp(g):
         return
     fcts = rep.get('wp:functions', {})
     ftimes = fn_times(times, list(fcts))
+    bad_props = set()
     for fn in sorted(fcts):
         total = valid = 0
         provers = {}
@@ -181,6 +183,7 @@ def do_wp(g):
                 g.proved_props.add((fn, prop))
             elif pv < pt:
                 g.unproved(f'unproved: {fn}: {prop} ({pv}/{pt})')
+                bad_props.add(prop)
             for p, ps in st.items():
                 if p not in ('wp:main', 'wp:section') and ps.get('valid', 0) > 0:
                     provers[short(p)] = provers.get(short(p), 0) + ps['valid']
@@ -205,22 +208,28 @@ def do_wp(g):
     errs = read_classify(g.rep)
     if errs is None:
         g.error(f'no -report-classify output {g.rep}')
-    elif errs and NARROWED and g.total and g.valid == g.total:
-        # --fct/--prop: the consolidated statuses cover the whole program,
-        # of which only a part was run; the selected goals decide.
-        g.notes.append(f'(narrowed run: {len(errs)} property status(es) left incomplete by '
-                       f'the functions not run, ignored: {", ".join(errs[:4])}'
-                       + (' ...)' if len(errs) > 4 else ')'))
-    elif errs:
-        g.unproved(f'-report-classify: {len(errs)} unknown: {", ".join(errs[:6])}'
-                   + (' ...' if len(errs) > 6 else ''))
-        if g.total and g.valid == g.total:
-            g.notes.append('  (every goal of this group is proved: such a property is a '
-                           'precondition or contract not established at some call site '
-                           'outside the group\'s functions, e.g. in a loop no group proves)')
+        errs = []
+    # An unknown status that is not an unproved goal of this group: a
+    # property whose proof is spread over call sites (a callee's
+    # precondition), some of them outside the functions of this group.
+    outside = [t for t in errs if t not in bad_props]
+    if outside and NARROWED:
+        # --fct/--prop: only a part of the program was run; the selected
+        # goals decide.
+        g.notes.append(f'(narrowed run: {len(outside)} property status(es) left incomplete by '
+                       f'the functions not run, ignored: {", ".join(outside[:4])}'
+                       + (' ...)' if len(outside) > 4 else ')'))
+    elif outside and DEFER:
+        # Full run: resolved against the callgraph (coverage()).
+        g.deferred = outside
+    elif outside:
+        g.unproved(f'-report-classify: {len(outside)} unknown: {", ".join(outside[:6])}'
+                   + (' ...' if len(outside) > 6 else ''))
+        g.notes.append('  (not goals of this group: preconditions of its functions at call '
+                       'sites elsewhere; a full run checks every such call site)')
     if g.status == 'ok' and (g.valid < g.total):
         g.unproved('unproved goals')
-    if g.status == 'ok' and g.rc != 0 and not (NARROWED and g.rc == 1 and errs):
+    if g.status == 'ok' and g.rc != 0 and not (g.rc == 1 and errs):
         g.error(f'frama-c exit {g.rc} although every goal is proved')
     if g.status == 'UNPROVED' and g.rc not in (0, 1):
         g.error(f'frama-c exit {g.rc}')
@@ -298,7 +307,7 @@ CG_EDGE_RE = re.compile(r'^\s*"UV (\w+) \(\d+\)" -> "UV (\w+) \(\d+\)"')
 
 def coverage(wp, dot, metrics, readme):
     """-> (axioms {callee: callers}, unproved {callee: callers}, undocumented
-    axioms, error or None)."""
+    axioms, unresolved [(group, property, unproved callers)], error or None)."""
     try:
         edges = []
         with open(dot) as f:
@@ -311,10 +320,10 @@ def coverage(wp, dot, metrics, readme):
         with open(readme, errors='replace') as f:
             doc = f.read()
     except OSError as e:
-        return {}, {}, [], f'contract coverage: {e}'
+        return {}, {}, [], [], f'contract coverage: {e}'
     m = re.search(r'Defined functions \(\d+\)(.*?)Specified-only functions', text, re.S)
     if not m or not edges:
-        return {}, {}, [], f'contract coverage: no callgraph or metrics ({dot}, {metrics})'
+        return {}, {}, [], [], f'contract coverage: no callgraph or metrics ({dot}, {metrics})'
     defined = set(re.findall(r'(\w+) \(\d+ calls?\)', m.group(1)))
     proved = set()
     for g in wp:
@@ -332,14 +341,73 @@ def coverage(wp, dot, metrics, readme):
         elif b not in proved:
             unproved.setdefault(b, set()).add(a)
     undocumented = [x for x in sorted(axioms) if not re.search(r'\b' + re.escape(x) + r'\b', doc)]
-    return axioms, unproved, undocumented, None
+    # Call-site preconditions left unknown by a group (see do_wp): established
+    # if every caller of the function is proved (its call goals are its own).
+    all_callers = {}
+    for a, b in edges:
+        all_callers.setdefault(b, set()).add(a)
+    unresolved = []
+    for g in wp:
+        for t in g.deferred:
+            m = re.match(r'^(\w+?)_requires(_\w+)?$', t)
+            cs = all_callers.get(m.group(1), set()) if m else set()
+            missing = sorted(c for c in cs if c not in proved)
+            if not m or not cs or missing:
+                unresolved.append((g, t, missing))
+    return axioms, unproved, undocumented, unresolved, None
 
 
-NARROWED = False
+def coverage_report(wp, cg):
+    """Run coverage() and return (lines, n_unproved, n_undoc, checked, failed)."""
+    out = []
+    n_unproved_contracts = n_undoc = 0
+    coverage_checked = 0
+    status = 0
+    if len(cg) == 3 and wp:
+        axioms, unproved, undoc, unresolved, err = coverage(
+            wp, cg['--callgraph'], cg['--metrics'], cg['--readme'])
+        out.append('')
+        if err:
+            out.append(f'contract coverage: ERROR: {err}')
+            status = 2
+        else:
+            out.append('contract coverage: contracts assumed without proof (no body; '
+                  'proofs/README.md, Axioms):')
+            for x in sorted(axioms):
+                out.append(f'  {x:<28} called by {", ".join(sorted(axioms[x]))}'
+                      + ('   <-- NOT LISTED in proofs/README.md' if x in undoc else ''))
+            for x in sorted(unproved):
+                where = [g.name for g in wp if x in g.fcts and g.model != 'real']
+                why = (f'its group {", ".join(where)} has unproved goals' if where
+                       else 'in no float group of proofs/groups.conf')
+                out.append(f'  UNPROVED CONTRACT {x} (called by {", ".join(sorted(unproved[x]))}): {why}')
+            for g, t, missing in unresolved:
+                out.append(f'  PRECONDITION {t} (left unknown by group {g.name}): not established at '
+                      + (f'the calls from {", ".join(missing)} (in no fully proved float group)'
+                         if missing else 'its call sites (not a call-site precondition)'))
+                g.unproved(f'{t}: not established at every call site (contract coverage)')
+            coverage_checked = 1
+            n_unproved_contracts, n_undoc = len(unproved) + len(unresolved), len(undoc)
+            if unproved or undoc or unresolved:
+                status = max(status, 1)
+            else:
+                n_def = sum(len(g.deferred) for g in wp)
+                out.append('  every other callee of a proved function is proved'
+                      + (f'; {n_def} call-site precondition status(es) left unknown by a group '
+                         f'are proved by the groups of all their callers' if n_def else ''))
+    else:
+        out.append('')
+        out.append('contract coverage: not checked (a subset of the groups or a narrowed run)')
+
+    return out, n_unproved_contracts, n_undoc, coverage_checked, status
+
+
+NARROWED = False  # --narrowed: run.sh --fct/--prop
+DEFER = False     # full run: cross-group statuses resolved with the callgraph
 
 
 def main(argv):
-    global NARROWED
+    global NARROWED, DEFER
     args = argv[1:]
     wall_all, summary = None, None
     cg = {}
@@ -367,13 +435,16 @@ def main(argv):
         for line in f:
             if line.strip():
                 groups.append(Group(line.rstrip('\n').split('\t')))
+    DEFER = len(cg) == 3
     wp = [g for g in groups if g.kind == 'wp']
     for g in wp:
         do_wp(g)
     wp_proved = set()
     for g in wp:
-        if g.status == 'ok':
+        if g.status == 'ok':  # own goals all proved (before the call-site check)
             wp_proved |= g.proved_props
+    cov_lines, n_unproved_contracts, n_undoc, coverage_checked, cov_status = \
+        coverage_report(wp, cg)
     for g in groups:
         if g.kind == 'eva':
             do_eva(g, wp_proved, [x.name for x in wp if x.status == 'ok'])
@@ -426,31 +497,9 @@ def main(argv):
     status = 0
     if any(g.status == 'UNPROVED' for g in groups):
         status = 1
-    if len(cg) == 3 and wp:
-        axioms, unproved, undoc, err = coverage(wp, cg['--callgraph'], cg['--metrics'],
-                                                cg['--readme'])
-        print()
-        if err:
-            print(f'contract coverage: ERROR: {err}')
-            status = 2
-        else:
-            print('contract coverage: contracts assumed without proof (no body; '
-                  'proofs/README.md, Axioms):')
-            for x in sorted(axioms):
-                print(f'  {x:<28} called by {", ".join(sorted(axioms[x]))}'
-                      + ('   <-- NOT LISTED in proofs/README.md' if x in undoc else ''))
-            for x in sorted(unproved):
-                where = [g.name for g in wp if x in g.fcts and g.model != 'real']
-                why = (f'its group {", ".join(where)} has unproved goals' if where
-                       else 'in no float group of proofs/groups.conf')
-                print(f'  UNPROVED CONTRACT {x} (called by {", ".join(sorted(unproved[x]))}): {why}')
-            if unproved or undoc:
-                status = max(status, 1)
-            else:
-                print('  every other callee of a proved function is proved')
-    else:
-        print()
-        print('contract coverage: not checked (a subset of the groups or a narrowed run)')
+    status = max(status, cov_status)
+    for line in cov_lines:
+        print(line)
     if any(g.status == 'ERROR' for g in groups):
         status = 2
     print()
@@ -460,10 +509,17 @@ def main(argv):
     print(f'TOTAL  {n_valid} / {n_total} goals proved (WP){eva_txt}{wall_txt}  '
           f'{"OK" if status == 0 else "FAILED"}')
     if summary:
+        bad_groups = ','.join(g.name for g in groups if g.status != 'ok') or '-'
+        eva_by_wp = sum(len(getattr(g, 'by_wp', [])) for g in groups if g.kind == 'eva')
         with open(summary, 'w') as f:
             f.write(f'wp_proved={n_valid}\nwp_total={n_total}\n'
                     f'wp_groups={len(wp)}\neva_groups={n_eva}\n'
                     f'eva_alarms={eva_alarms}\neva_unknown={eva_unknown}\n'
+                    f'eva_by_wp={eva_by_wp}\n'
+                    f'failed_groups={bad_groups}\n'
+                    f'coverage_checked={coverage_checked}\n'
+                    f'unproved_contracts={n_unproved_contracts}\n'
+                    f'undocumented_axioms={n_undoc}\n'
                     f'wall={wall_all if wall_all is not None else 0:.1f}\nstatus={status}\n')
     return status
 

@@ -111,6 +111,14 @@ if [ -n "$fct_override$prop_override" ] && [ ${#order[@]} -ne 1 ]; then
     exit 2
 fi
 
+# One run at a time per output directory (a second one would delete the
+# first one's reports and regenerate its Why3 configuration under it).
+exec 9>"$out/.lock"
+if ! flock -n 9; then
+    echo "run.sh: waiting for another proofs/run.sh using $out" >&2
+    flock 9
+fi
+
 # ---- Tools and the Why3 configuration (generated, never the machine's) --------
 for tool in frama-c why3 gappa cvc5 z3 python3 gcc; do
     command -v $tool >/dev/null || { echo "run.sh: $tool not found (make deps)" >&2; exit 2; }
