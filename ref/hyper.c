@@ -1,6 +1,10 @@
 /*
  * hyper.c -- the coefficient update of spec 6.2.  Contracts: ref/hyper.h
- * (public functions) and here (static helpers).
+ * (public functions) and here (static helpers).  The arithmetic lives in
+ * small functions on values (hyper_clip, hyper_momentum, hyper_scaled,
+ * hyper_project, hyper_core: Gappa's goals), the control in functions that
+ * only move values (hyper_coef_step, mada_hyper_update, mada_hyper_apply:
+ * CVC5's goals).
  *
  * Every binary64 operation below is proved free of overflow (WP -wp-rte).  Two
  * places are written so that no operation can overflow where the plain
@@ -79,7 +83,7 @@ static double hyper_scaled(double eta, double nb)
     requires \is_finite(eta) && eta >= 0.0 && \is_finite(nb);
     requires \is_finite(lo) && \is_finite(hi) && 0.0 <= lo <= hi <= 1.0;
     assigns \nothing;
-    ensures \is_finite(\result) && lo <= \result <= hi;
+    ensures \is_finite(\result) && lo < \result <= hi;
 */
 static double hyper_project(double q, double eta, double nb, double lo, double hi)
 {
@@ -87,6 +91,16 @@ static double hyper_project(double q, double eta, double nb, double lo, double h
     nq = (nq < lo) ? lo : nq;
     nq = (nq > hi) ? hi : nq;
     return nq;
+}
+
+/* clip(h, -hclip, +hclip) (spec 6.2). */
+/*@ requires \is_finite(h) && \is_finite(hclip) && hclip > 0.0;
+    assigns \nothing;
+    ensures \is_finite(\result);
+*/
+static double hyper_clip(double h, double hclip)
+{
+    return (h > hclip) ? hclip : ((h < -hclip) ? -hclip : h);
 }
 
 /* One applied hyper-gradient (spec 6.2), by value: clip, momentum, step,
@@ -107,7 +121,7 @@ typedef struct {
 static hyper_state hyper_core(double q, mada_hyper_buf b, double h, double eta, double mu,
                               double lo, double hi, double hclip)
 {
-    const double hc = (h > hclip) ? hclip : ((h < -hclip) ? -hclip : h);
+    const double hc = hyper_clip(h, hclip);
     hyper_state r;
     r.b.buf = b.started ? hyper_momentum(mu, b.buf, hc) : hc;
     r.b.started = 1;
@@ -154,40 +168,59 @@ static double mada_hyper_h_nonfinite(double lr, double H)
 }
 #endif
 
+/* One coefficient's step (spec 6.2), by value; *skip set to 1 for a skipped
+ * non-finite h, else 0. */
+typedef struct {
+    mada_hyper_coef c;
+    int skip;
+} hyper_coef_result;
+
+/*@ requires mada_in(lr_prev, 0.0, MADA_LR_MAX);
+    requires \is_finite(hclip) && hclip > 0.0;
+    requires mada_hyper_coef_ready(c, eta, mu, lo, hi);
+    assigns \nothing;
+    ensures done: mada_hyper_coef_done(\result.c, c, H, eta, mu, lo, hi);
+    ensures skip: \result.skip == 0 || \result.skip == 1;
+*/
+static hyper_coef_result hyper_coef_step(mada_hyper_coef c, double H, double lr_prev,
+                                         double eta, double mu, double lo, double hi,
+                                         double hclip)
+{
+    hyper_coef_result r;
+    r.c = c;
+    r.skip = 0;
+    if (!learns(eta))
+        return r; /* frozen: spec 6.2 */
+    if (!isfinite(H)) {
+        r.c.hgrad = mada_hyper_h_nonfinite(lr_prev, H);
+        r.c.skipped++;
+        r.skip = 1;
+        return r;
+    }
+    const double h = hyper_h_finite(lr_prev, H);
+    const hyper_state u = hyper_core(c.q, c.hb, h, eta, mu, lo, hi, hclip);
+    r.c.hgrad = h;
+    r.c.q = u.q;
+    r.c.hb = u.b;
+    return r;
+}
+
 mada_hyper_state mada_hyper_update(mada_hyper_state s, mada_hyper_input in)
 {
-    s.nskip = 0;
-    /*@ loop invariant bounds: 0 <= k <= MADA_NCOEF && 0 <= s.nskip <= k;
-        loop invariant todo: \forall integer j; k <= j < MADA_NCOEF ==>
-            mada_hyper_same(s, \at(s, Pre), j);
-        loop invariant todo_ready: \forall integer j; k <= j < MADA_NCOEF ==>
-            in.eta[j] > 0.0 ==> mada_hyper_ready(s, in, j) && s.skipped[j] < UINT64_MAX;
-        loop invariant frozen: \forall integer j; 0 <= j < k ==>
-            mada_hyper_done_frozen(s, \at(s, Pre), in, j);
-        loop invariant ready: \forall integer j; 0 <= j < k ==> mada_hyper_done_ready(s, in, j);
-        loop invariant applied: \forall integer j; 0 <= j < k ==>
-            mada_hyper_done_applied(s, \at(s, Pre), in, j);
-        loop invariant skipped: \forall integer j; 0 <= j < k ==>
-            mada_hyper_done_skipped(s, \at(s, Pre), in, j);
-        loop assigns k, s;
+    mada_hyper_state r = s;
+    r.nskip = 0;
+    /*@ loop invariant bounds: 0 <= k <= MADA_NCOEF && 0 <= r.nskip <= k;
+        loop invariant done: \forall integer j; 0 <= j < k ==>
+            mada_hyper_coef_done(r.c[j], s.c[j], in.H[j], in.eta[j], in.mu[j], in.lo[j],
+                                 in.hi[j]);
+        loop assigns k, r;
         loop variant MADA_NCOEF - k;
     */
     for (int k = 0; k < MADA_NCOEF; k++) {
-        if (!learns(in.eta[k]))
-            continue; /* frozen: spec 6.2 */
-        const double H = in.H[k];
-        if (!isfinite(H)) {
-            s.hgrad[k] = mada_hyper_h_nonfinite(in.lr_prev, H);
-            s.skipped[k]++;
-            s.nskip++;
-            continue;
-        }
-        const double h = hyper_h_finite(in.lr_prev, H);
-        const hyper_state r = hyper_core(s.q[k], s.hb[k], h, in.eta[k], in.mu[k], in.lo[k],
-                                         in.hi[k], in.hclip);
-        s.hgrad[k] = h;
-        s.q[k] = r.q;
-        s.hb[k] = r.b;
+        const hyper_coef_result u = hyper_coef_step(s.c[k], in.H[k], in.lr_prev, in.eta[k],
+                                                    in.mu[k], in.lo[k], in.hi[k], in.hclip);
+        r.c[k] = u.c;
+        r.nskip += u.skip;
     }
-    return s;
+    return r;
 }

@@ -35,8 +35,9 @@ typedef struct {
 /* Apply one hyper-gradient h to coefficient *q.  Returns 1 if applied, 0 if
  * h was not finite (then *q and *b are unchanged).  The new buffer is finite:
  * where mu*buf + clip(h) would overflow binary64 it is held at +-DBL_MAX
- * (ref/hyper.c).  The optimizer meets the preconditions: see
- * mada_hyper_update(). */
+ * (ref/hyper.c).  mada_hyper_update() applies the same step to each learning
+ * coefficient of the optimizer; the comment there says why the optimizer
+ * meets these preconditions. */
 /*@ requires valid: \valid(q) && \valid(b) && \separated(q, b);
     requires coef: mada_hyper_coef_ok(*q, *b, mu, lo, hi);
     requires eta: \is_finite(eta) && eta >= 0.0;
@@ -58,13 +59,18 @@ typedef struct {
 int mada_hyper_apply(double *q, mada_hyper_buf *b, double h, double eta, double mu,
                      double lo, double hi, double hclip);
 
-/* The hyper-optimizer's state of all coefficients, as values. */
+/* The hyper-optimizer's state of one coefficient, as a value. */
 typedef struct {
-    double q[MADA_NCOEF];            /* coefficients                          */
-    mada_hyper_buf hb[MADA_NCOEF];   /* momentum buffers                      */
-    double hgrad[MADA_NCOEF];        /* h of the last hyper step              */
-    uint64_t skipped[MADA_NCOEF];    /* non-finite h skipped, per coefficient */
-    int nskip;                       /* non-finite h skipped in this call     */
+    double q;                        /* the coefficient                       */
+    mada_hyper_buf hb;               /* its momentum buffer                   */
+    double hgrad;                    /* h of the last hyper step              */
+    uint64_t skipped;                /* non-finite h skipped                  */
+} mada_hyper_coef;
+
+/* ... and of all coefficients. */
+typedef struct {
+    mada_hyper_coef c[MADA_NCOEF];
+    int nskip;                       /* non-finite h skipped in this step     */
 } mada_hyper_state;
 
 /* The inputs of one hyper step: reductions, alpha_{t-1}, settings. */
@@ -75,55 +81,37 @@ typedef struct {
     double hclip;
 } mada_hyper_input;
 
-/*@ // Coefficient k of s is as in s0 (nothing of it changed).
-    predicate mada_hyper_same(mada_hyper_state s, mada_hyper_state s0, integer k) =
-        s.q[k] == s0.q[k] && s.hb[k].buf == s0.hb[k].buf &&
-        s.hb[k].started == s0.hb[k].started && s.hgrad[k] == s0.hgrad[k] &&
-        s.skipped[k] == s0.skipped[k];
+/*@ // Coefficient c may take a step: learning with its hyper settings, or
+    // frozen.  (eta finite >= 0 for every coefficient.)
+    predicate mada_hyper_coef_ready(mada_hyper_coef c, double eta, double mu, double lo,
+                                    double hi) =
+        \is_finite(eta) && eta >= 0.0 &&
+        (eta > 0.0 ==> mada_hyper_coef_ok(c.q, c.hb, mu, lo, hi) && c.skipped < UINT64_MAX);
 
-    // Coefficient k of `in` learns (eta > 0) and its state in s is one
-    // mada_hyper_apply() accepts.
-    predicate mada_hyper_ready(mada_hyper_state s, mada_hyper_input in, integer k) =
-        mada_hyper_coef_ok(s.q[k], s.hb[k], in.mu[k], in.lo[k], in.hi[k]);
-
-    // What mada_hyper_update() requires of its inputs.
-    predicate mada_hyper_input_ok(mada_hyper_input in) =
-        mada_in(in.lr_prev, 0.0, MADA_LR_MAX) &&
-        \is_finite(in.hclip) && in.hclip > 0.0 &&
-        \forall integer k; 0 <= k < MADA_NCOEF ==> \is_finite(in.eta[k]) && in.eta[k] >= 0.0;
-
-    // Coefficient k after the step: frozen ones untouched; for learning ones
-    // with a finite H (then h = -lr_prev*H is finite) the update applied, q in
-    // [lo, hi]; with a non-finite H (h non-finite) q and buffer kept and the
-    // event counted; learning ones stay ready for the next step.
-    predicate mada_hyper_done_frozen(mada_hyper_state s, mada_hyper_state s0,
-                                     mada_hyper_input in, integer k) =
-        in.eta[k] == 0.0 ==> mada_hyper_same(s, s0, k);
-    predicate mada_hyper_done_ready(mada_hyper_state s, mada_hyper_input in, integer k) =
-        in.eta[k] > 0.0 ==> mada_hyper_ready(s, in, k);
-    predicate mada_hyper_done_applied(mada_hyper_state s, mada_hyper_state s0,
-                                      mada_hyper_input in, integer k) =
-        in.eta[k] > 0.0 && \is_finite(in.H[k]) ==>
-            \is_finite(s.hgrad[k]) && mada_in(s.q[k], in.lo[k], in.hi[k]) &&
-            s.hb[k].started == 1 && \is_finite(s.hb[k].buf) &&
-            s.skipped[k] == s0.skipped[k];
-    predicate mada_hyper_done_skipped(mada_hyper_state s, mada_hyper_state s0,
-                                      mada_hyper_input in, integer k) =
-        in.eta[k] > 0.0 && !\is_finite(in.H[k]) ==>
-            !\is_finite(s.hgrad[k]) && s.q[k] == s0.q[k] &&
-            s.hb[k].buf == s0.hb[k].buf && s.hb[k].started == s0.hb[k].started &&
-            s.skipped[k] == s0.skipped[k] + 1;
-    predicate mada_hyper_done(mada_hyper_state s, mada_hyper_state s0, mada_hyper_input in,
-                              integer k) =
-        mada_hyper_done_frozen(s, s0, in, k) && mada_hyper_done_ready(s, in, k) &&
-        mada_hyper_done_applied(s, s0, in, k) && mada_hyper_done_skipped(s, s0, in, k);
+    // c is coefficient c0 after the step with reduction H: frozen (eta == 0):
+    // untouched; learning with a finite H (then h = -lr_prev*H is finite):
+    // the update applied, q in [lo, hi]; learning with a non-finite H (h
+    // non-finite): q and buffer kept, the event counted.  A learning
+    // coefficient stays fit for the next step.
+    predicate mada_hyper_coef_done(mada_hyper_coef c, mada_hyper_coef c0, double H,
+                                   double eta, double mu, double lo, double hi) =
+        (eta == 0.0 ==>
+            c.q == c0.q && c.hb.buf == c0.hb.buf && c.hb.started == c0.hb.started &&
+            c.hgrad == c0.hgrad && c.skipped == c0.skipped) &&
+        (eta > 0.0 ==> mada_hyper_coef_ok(c.q, c.hb, mu, lo, hi)) &&
+        (eta > 0.0 && \is_finite(H) ==>
+            \is_finite(c.hgrad) && mada_in(c.q, lo, hi) &&
+            c.hb.started == 1 && \is_finite(c.hb.buf) && c.skipped == c0.skipped) &&
+        (eta > 0.0 && !\is_finite(H) ==>
+            !\is_finite(c.hgrad) && c.q == c0.q && c.hb.buf == c0.hb.buf &&
+            c.hb.started == c0.hb.started && c.skipped == c0.skipped + 1);
 */
 
 /* One hyper step of spec 7 step 2 for all coefficients, on values: for each
- * learning k (eta[k] > 0), h = -lr_prev * H[k] goes to hgrad[k]; a finite h is
- * applied to q[k] and hb[k] (as mada_hyper_apply does), a non-finite one
- * leaves them unchanged and counts skipped[k].  A frozen k (eta[k] == 0) is
- * not touched at all.  nskip is set to the number of skipped h.
+ * learning k (eta[k] > 0), h = -lr_prev * H[k] goes to hgrad; a finite h is
+ * applied to q and hb (as mada_hyper_apply does), a non-finite one leaves
+ * them unchanged and counts skipped.  A frozen k (eta[k] == 0) is not touched
+ * at all.  nskip is the number of skipped h.
  *
  * H[k] is finite exactly when h is (lr_prev in [0, 1]): a finite H gives
  * |h| <= |H|, and an infinite or NaN H gives an infinite or NaN h.
@@ -135,21 +123,17 @@ typedef struct {
  * and this function (which keeps lo <= q <= hi); a buffer starts at 0, is
  * loaded only if finite (ref/state_file.c) and stays finite (ensured here);
  * lr_prev is a learning rate mada_step() accepted or a loaded one checked to
- * lie in [0, LR_MAX]; skipped[k] <= t - 1 < UINT64_MAX (a loaded state has
+ * lie in [0, LR_MAX]; skipped <= t - 1 < UINT64_MAX (a loaded state has
  * skipped_coef <= t and t < UINT64_MAX, and each step adds at most one). */
-/*@ requires input: mada_hyper_input_ok(in);
-    requires learning: \forall integer k; 0 <= k < MADA_NCOEF ==> in.eta[k] > 0.0 ==>
-        mada_hyper_ready(s, in, k) && s.skipped[k] < UINT64_MAX;
+/*@ requires lr_prev: mada_in(in.lr_prev, 0.0, MADA_LR_MAX);
+    requires hclip: \is_finite(in.hclip) && in.hclip > 0.0;
+    requires ready: \forall integer k; 0 <= k < MADA_NCOEF ==>
+        mada_hyper_coef_ready(s.c[k], in.eta[k], in.mu[k], in.lo[k], in.hi[k]);
     assigns \nothing;
     ensures count: 0 <= \result.nskip <= MADA_NCOEF;
-    ensures frozen: \forall integer k; 0 <= k < MADA_NCOEF ==>
-        mada_hyper_done_frozen(\result, s, in, k);
-    ensures ready: \forall integer k; 0 <= k < MADA_NCOEF ==>
-        mada_hyper_done_ready(\result, in, k);
-    ensures applied: \forall integer k; 0 <= k < MADA_NCOEF ==>
-        mada_hyper_done_applied(\result, s, in, k);
-    ensures skipped: \forall integer k; 0 <= k < MADA_NCOEF ==>
-        mada_hyper_done_skipped(\result, s, in, k);
+    ensures done: \forall integer k; 0 <= k < MADA_NCOEF ==>
+        mada_hyper_coef_done(\result.c[k], s.c[k], in.H[k], in.eta[k], in.mu[k], in.lo[k],
+                             in.hi[k]);
 */
 mada_hyper_state mada_hyper_update(mada_hyper_state s, mada_hyper_input in);
 

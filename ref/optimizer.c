@@ -286,27 +286,31 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
 static void hyper_step(mada_opt *opt, const void *g)
 {
     mada_hyper_input in;
-    for (int k = 0; k < MADA_NCOEF; k++)
+    mada_hyper_state s;
+    for (int k = 0; k < MADA_NCOEF; k++) {
         in.H[k] = !(opt->cfg.eta[k] > 0.0) ? 0.0
                   : opt->dtype == MADA_F32 ? opt->be->reduce_f32(g, opt->part[k], opt->n)
                                            : opt->be->reduce_f64(g, opt->part[k], opt->n);
+        in.eta[k] = opt->cfg.eta[k];
+        in.mu[k] = opt->cfg.mu[k];
+        in.lo[k] = opt->cfg.lo[k];
+        in.hi[k] = opt->cfg.hi[k];
+        s.c[k].q = opt->cfg.coef[k];
+        s.c[k].hb = opt->hb[k];
+        s.c[k].hgrad = opt->hypergrad[k];
+        s.c[k].skipped = opt->skipped_coef[k];
+    }
     in.lr_prev = opt->lr_prev;
-    memcpy(in.eta, opt->cfg.eta, sizeof in.eta);
-    memcpy(in.mu, opt->cfg.mu, sizeof in.mu);
-    memcpy(in.lo, opt->cfg.lo, sizeof in.lo);
-    memcpy(in.hi, opt->cfg.hi, sizeof in.hi);
     in.hclip = opt->cfg.hclip;
-    mada_hyper_state s;
-    memcpy(s.q, opt->cfg.coef, sizeof s.q);
-    memcpy(s.hb, opt->hb, sizeof s.hb);
-    memcpy(s.hgrad, opt->hypergrad, sizeof s.hgrad);
-    memcpy(s.skipped, opt->skipped_coef, sizeof s.skipped);
+    s.nskip = 0;
     /* mada_hyper_update's preconditions hold here (ref/hyper.h says why). */
     s = mada_hyper_update(s, in);
-    memcpy(opt->cfg.coef, s.q, sizeof s.q);
-    memcpy(opt->hb, s.hb, sizeof s.hb);
-    memcpy(opt->hypergrad, s.hgrad, sizeof s.hgrad);
-    memcpy(opt->skipped_coef, s.skipped, sizeof s.skipped);
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        opt->cfg.coef[k] = s.c[k].q;
+        opt->hb[k] = s.c[k].hb;
+        opt->hypergrad[k] = s.c[k].hgrad;
+        opt->skipped_coef[k] = s.c[k].skipped;
+    }
     opt->skipped += (uint64_t)s.nskip;
     opt->hyper_steps++;
 }
