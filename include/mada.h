@@ -161,7 +161,10 @@ void mada_destroy(mada_opt *opt);
  * Errors: MADA_E_NULL; MADA_E_OVERLAP (x and g share bytes, or x overlaps
  * the optimizer's state); MADA_E_LR (lr not in [0, LR_MAX]); MADA_E_GRAD
  * (g[i] NaN, infinite or |g[i]| > GMAX; mada_last_error() names the first
- * such i); MADA_E_PARAM (likewise for x[i] and XMAX). */
+ * such i; in compat mode the first gradient must obey |g[i]| <= 2^27);
+ * MADA_E_PARAM (likewise for x[i] and XMAX); MADA_E_STATE (the previous step
+ * stored a second moment v or vbar above 2^100, outside the proved domain:
+ * docs/DECISIONS.md D1). */
 int mada_step(mada_opt *opt, void *x, const void *g, double lr);
 
 /* Current coefficients q (after the last hyper step).  Errors: MADA_E_NULL. */
