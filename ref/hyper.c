@@ -83,7 +83,7 @@ static double hyper_scaled(double eta, double nb)
     requires \is_finite(eta) && eta >= 0.0 && \is_finite(nb);
     requires \is_finite(lo) && \is_finite(hi) && 0.0 <= lo <= hi <= 1.0;
     assigns \nothing;
-    ensures \is_finite(\result) && lo < \result <= hi;
+    ensures \is_finite(\result) && lo <= \result <= hi;
 */
 static double hyper_project(double q, double eta, double nb, double lo, double hi)
 {

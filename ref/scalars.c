@@ -111,7 +111,7 @@ static float mada_f64_to_f32(double d)
     ensures omc: mada_fin_f64(\result.omc, 0.0, 1.0);
     ensures gm: mada_fin_f64(\result.gm, 0.0, 1.0);
     ensures omgm: mada_fin_f64(\result.omgm, 0.0, 1.0);
-    ensures ib1: mada_fin_f64(\result.ib1, 1.0, 0x1p20);
+    ensures ib1: mada_fin_f64(\result.ib1, 1.0, MADA_IB_MAX);
     ensures ib2: mada_fin_f64(\result.ib2, 1.0, MADA_IB_MAX);
     ensures kb1: mada_fin_f64(\result.kb1, 0.0, 0x1p105);
     ensures kb2: mada_fin_f64(\result.kb2, 0.0, 0x1p105);

@@ -13,7 +13,7 @@
 
 /*@ // Upper end of the domain of coefficient k: the betas [0, BETA_MAX], the
     // others [0, 1].
-    logic real mada_coef_hi(integer k) = k <= MADA_BETA2 ? MADA_BETA_MAX : 1.0;
+    logic real mada_coef_hi(integer k) = k <= MADA_BETA3 ? MADA_BETA_MAX : 1.0;
 
     // v is finite and in [lo, hi].
     predicate mada_in(double v, real lo, real hi) = \is_finite(v) && lo <= v <= hi;
