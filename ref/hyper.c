@@ -23,6 +23,14 @@
  *   H1  -lr * H is infinite or NaN when H is (lr finite, in [0, 1]): IEEE 754
  *       multiplication of an infinity by a nonzero finite number is infinite,
  *       by zero NaN, and any operation on NaN is NaN; negation keeps both.
+ *
+ * Proof (from the repository root; WHY3CONFIG with Gappa and CVC5, about 1 min):
+ *   frama-c -cpp-extra-args=-Iinclude -cpp-extra-args=-Iref -wp -wp-rte -wp-split \
+ *     -wp-timeout 10 -wp-par 2 -wp-prover gappa,cvc5 \
+ *     -wp-fct learns,hyper_clip,hyper_momentum,hyper_scaled,hyper_project,hyper_core,hyper_h_finite \
+ *     ref/hyper.c -then -wp-no-split -wp-prover=-gappa,cvc5 \
+ *     -wp-fct mada_hyper_apply,hyper_coef_step,mada_hyper_update \
+ *     -then -report-classify -report-unclassified-unknown ERROR
  */
 #include <float.h>
 
