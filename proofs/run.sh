@@ -130,7 +130,7 @@ python3 "$here/lint_acsl.py" $(find include ref proofs -name '*.[ch]' | sort) >&
 "$here/mkwhy3conf.sh" "$out/why3" >/dev/null || { echo "run.sh: mkwhy3conf.sh failed" >&2; exit 2; }
 export WHY3CONFIG=$out/why3/why3.conf
 unset FRAMAC_WP_CACHE FRAMAC_WP_CACHEDIR FRAMAC_SESSION
-cpp="-I$root/include -I$root/ref"
+cpp="-I$root/include -I$root/ref -I$root/proofs"
 
 # EVA harnesses read scalars generated from the library (proofs/eva_scalars_gen.c).
 gen_eva_scalars() {

@@ -184,6 +184,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_square)(MADA_T g)
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures \result >= a && \result >= b;
+    ensures one_of: \result == a || \result == b;
 */
 static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
 {
@@ -197,6 +198,9 @@ static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
 /*@ requires MADA_TN(mada_fin)(gh2, 0.0, 0x1.21p67) && MADA_TN(mada_fin)(v, 0.0, MADA_V_MAX);
     assigns \nothing;
     ensures s: \is_finite(\result.s) && -1.0 <= \result.s <= 1.0;
+    ensures s_pos: gh2 > v ==> \result.s == 1.0;
+    ensures s_neg: gh2 < v ==> \result.s == -1.0;
+    ensures s_zero: gh2 == v ==> \result.s == 0.0;
     ensures y: MADA_TN(mada_fin)(\result.y, 0.0, 0x1.0001p100);
 */
 static inline MADA_HD MADA_TN(mada_yogi) MADA_TN(mada_yogi_term)(MADA_T gh2, MADA_T v)
@@ -234,6 +238,9 @@ static inline MADA_HD MADA_T MADA_TN(mada_vbar)(int vbar_max, MADA_T wo, MADA_T 
 /*@ requires MADA_TN(mada_fin)(u, -MADA_S_MAX, MADA_S_MAX);
     assigns \nothing;
     ensures \is_finite(\result) && -1.0 <= \result <= 1.0;
+    ensures pos: u > 0.0 ==> \result == 1.0;
+    ensures neg: u < 0.0 ==> \result == -1.0;
+    ensures zero: u == 0.0 ==> \result == 0.0;
 */
 static inline MADA_HD MADA_T MADA_TN(mada_sgn)(MADA_T u)
 {
@@ -249,6 +256,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_sgn)(MADA_T u)
     requires MADA_TN(mada_fin)(b, -MADA_S_MAX, MADA_S_MAX);
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, -MADA_S_MAX, MADA_S_MAX);
+    ensures chosen: (c != 0 ==> \result == a) && (c == 0 ==> \result == b);
 */
 static inline MADA_HD MADA_T MADA_TN(mada_pick)(int c, MADA_T a, MADA_T b)
 {
@@ -303,6 +311,20 @@ static inline MADA_HD MADA_T MADA_TN(mada_ratio)(MADA_T N, MADA_T D)
                     ==> MADA_EQ(\result.gt2, \result.gh2);
     ensures yogi_c: MADA_EQ(s.c, (MADA_T)0.0) && MADA_EQ(s.omc, (MADA_T)1.0)
                     ==> MADA_EQ(\result.gt2, \result.y);
+    check ensures real_formula_d: \result.d == e.g - e.gp;
+    check ensures real_formula_gh: \result.gh == e.g + s.b3 * (e.g - e.gp);
+    check ensures real_formula_gh2: \result.gh2 == \result.gh * \result.gh;
+    check ensures real_formula_s: \result.s == (\result.gh2 > e.v ? 1.0 :
+                                                 \result.gh2 < e.v ? -1.0 : 0.0);
+    check ensures real_formula_y: \result.y == e.v + \result.gh2 * \result.s;
+    check ensures real_formula_gt2: \result.gt2 == s.c * \result.gh2 + s.omc * \result.y;
+    check ensures real_formula_m1: \result.m1 == s.b1 * e.m + s.omb1 * e.g;
+    check ensures real_formula_v1: \result.v1 == s.b2 * e.v + s.omb2 * \result.gt2;
+    check ensures real_formula_n1: \result.n1 == s.b3 * e.n + s.omb3 * (e.g - e.gp);
+    check ensures real_formula_vb1_avg: !vbar_max ==>
+                                        \result.vb1 == s.wo * e.vb + s.wn * \result.v1;
+    check ensures real_formula_vb1_max: vbar_max ==>
+                                        \result.vb1 == \max(e.vb, \result.v1);
 */
 static inline MADA_HD MADA_TN(mada_moments)
 MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_elem_in) e)
@@ -341,6 +363,9 @@ MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, MADA_TN(mada_e
     ensures avg_rho: MADA_EQ(s.rh, (MADA_T)0.0) && MADA_EQ(s.omrh, (MADA_T)1.0)
                      ==> MADA_EQ(\result.P, vb1);
     ensures adam_b3: MADA_EQ(s.b3, (MADA_T)0.0) ==> MADA_EQ(\result.N, \result.mh);
+    check ensures real_formula_P: \result.P == s.rh * v1 + s.omrh * vb1;
+    check ensures real_formula_q: \result.q ==
+        (m1 * s.ib1 + s.b3 * n1) / (\sqrt((s.rh * v1 + s.omrh * vb1) * s.ib2) + s.eps);
 */
 static inline MADA_HD MADA_TN(mada_direction)
 MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA_T vb1,
@@ -375,6 +400,13 @@ MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, MADA_T m1, MADA_T v1, MADA
     ensures lion_gamma: MADA_EQ(s.gm, (MADA_T)0.0) && MADA_EQ(s.omgm, (MADA_T)1.0)
                         ==> MADA_EQ(\result.upd, \result.su);
     ensures no_decay: MADA_EQ(s.wd, (MADA_T)0.0) ==> MADA_EQ(\result.x1, x);
+    check ensures real_formula_l1: \result.l1 == s.lb2 * l + s.omlb2 * g;
+    check ensures real_formula_u: \result.u ==
+        s.lb1 * (lion_compat != 0 ? s.lb2 * l + s.omlb2 * g : l) + s.omlb1 * g;
+    check ensures real_formula_su: \result.su == (\result.u > 0.0 ? 1.0 :
+                                                   \result.u < 0.0 ? -1.0 : 0.0);
+    check ensures real_formula_upd: \result.upd == s.gm * q + s.omgm * \result.su;
+    check ensures real_formula_x2: \result.x2 == (x - s.wd * x) - s.lr * \result.upd;
 */
 static inline MADA_HD MADA_TN(mada_update)
 MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, int lion_compat, MADA_T x, MADA_T g,

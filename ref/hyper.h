@@ -96,7 +96,8 @@ typedef struct {
     predicate mada_hyper_coef_done(mada_hyper_coef c, mada_hyper_coef c0, double H,
                                    double eta, double mu, double lo, double hi) =
         (eta == 0.0 ==>
-            c.q == c0.q && c.hb.buf == c0.hb.buf && c.hb.started == c0.hb.started &&
+            c.q == c0.q && (\is_finite(c0.q) ==> \is_finite(c.q)) &&
+            c.hb.buf == c0.hb.buf && c.hb.started == c0.hb.started &&
             c.hgrad == c0.hgrad && c.skipped == c0.skipped) &&
         (eta > 0.0 ==> mada_hyper_coef_ok(c.q, c.hb, mu, lo, hi)) &&
         (eta > 0.0 && \is_finite(H) ==>

@@ -59,15 +59,16 @@
 #include "scalars.h"
 
 /* ---- Kernel arguments ------------------------------------------------------- */
-/* One step over n elements.  gp_in is what the kernel reads as the previous
- * gradient (the state array, or g itself at t = 1, spec 9); every new gp is
- * written to gp.  part[k] is NULL when partial k is not stored. */
+/* One step over n elements.  The kernel reads the previous gradient from gp
+ * and writes g there (at t = 1 mada_step() first copies g into gp, spec 9).
+ * part[] is all NULL when no partial is stored this step; otherwise every
+ * part[k] is an array of n elements, those of coefficients that do not learn
+ * pointing to one shared scratch array (docs/DECISIONS.md D6). */
 #define MADA_KARGS(T, SFX)                                                  \
     typedef struct {                                                        \
         size_t n;                                                           \
         T *x;                                                               \
         const T *g;                                                         \
-        const T *gp_in;                                                     \
         T *gp, *m, *v, *vb, *nn, *l;                                        \
         T *part[MADA_NCOEF];                                                \
         mada_scalars_##SFX s;                                               \
@@ -77,6 +78,17 @@
 MADA_KARGS(float, f32)
 MADA_KARGS(double, f64)
 #undef MADA_KARGS
+
+#define MADA_T float
+#define MADA_TN(x) x##_f32
+#include "kernel_pred.h"
+#undef MADA_T
+#undef MADA_TN
+#define MADA_T double
+#define MADA_TN(x) x##_f64
+#include "kernel_pred.h"
+#undef MADA_T
+#undef MADA_TN
 
 /* ---- Backends ---------------------------------------------------------------- */
 typedef struct {
@@ -95,6 +107,9 @@ float mada_ref_kernel_f32(const mada_kargs_f32 *a);
 double mada_ref_kernel_f64(const mada_kargs_f64 *a);
 double mada_ref_reduce_f32(const float *g, const float *p, size_t n);
 double mada_ref_reduce_f64(const double *g, const double *p, size_t n);
+/* Spec 9, t = 1: gp[i] = g[i] (the previous gradient is g_1 itself). */
+void mada_first_gp_f32(size_t n, const float *g, float *gp);
+void mada_first_gp_f64(size_t n, const double *g, double *gp);
 /* Spec 9 compat, t = 1: n[i] = g[i] * g[i]. */
 void mada_compat_init_n_f32(size_t n, const float *g, float *nn);
 void mada_compat_init_n_f64(size_t n, const double *g, double *nn);
@@ -128,6 +143,8 @@ struct mada_opt {
     double vmax;                         /* largest v, vbar stored (checked <= MADA_V_MAX) */
     void *arr[MADA_NARR];                /* element state, n elements each     */
     void *part[MADA_NCOEF];              /* partials of learning q, else NULL  */
+    void *part_sink;                     /* scratch for the partials of the
+                                            others, when some but not all learn */
     const mada_backend_ops *be;
     char err[200];
     size_t err_index;

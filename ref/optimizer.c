@@ -160,6 +160,8 @@ void mada_opt_free_arrays(mada_opt *opt)
         free(opt->part[k]);
         opt->part[k] = NULL;
     }
+    free(opt->part_sink);
+    opt->part_sink = NULL;
 }
 
 /* Allocate the element storage for opt->n, opt->dtype and opt->cfg (partials
@@ -170,9 +172,18 @@ int mada_opt_alloc_arrays(mada_opt *opt)
     for (int k = 0; k < MADA_NARR; k++)
         if (!(opt->arr[k] = alloc_array(opt->n, opt->esz)))
             goto nomem;
-    for (int k = 0; k < MADA_NCOEF; k++)
-        if (opt->cfg.eta[k] > 0.0 && !(opt->part[k] = alloc_array(opt->n, opt->esz)))
+    int learning = 0;
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        if (!(opt->cfg.eta[k] > 0.0))
+            continue;
+        learning++;
+        if (!(opt->part[k] = alloc_array(opt->n, opt->esz)))
             goto nomem;
+    }
+    /* The kernel writes all six partials or none (D6): the coefficients that
+     * do not learn share one scratch array. */
+    if (learning > 0 && learning < MADA_NCOEF && !(opt->part_sink = alloc_array(opt->n, opt->esz)))
+        goto nomem;
     opt->vmax = 0.0;
     if (opt->cfg.compat) {
         fill_array(opt->arr[MADA_ARR_V], opt->n, opt->dtype, 1e-15);
@@ -246,37 +257,42 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
     if (overlaps(x, bytes, g, bytes))
         return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
                     "mada_step: parameter and gradient buffers overlap");
-    for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++) {
-        const void *s = k < MADA_NARR ? opt->arr[k] : opt->part[k - MADA_NARR];
+    for (int k = 0; k <= MADA_NARR + MADA_NCOEF; k++) {
+        const void *s = k < MADA_NARR                ? opt->arr[k]
+                        : k < MADA_NARR + MADA_NCOEF ? opt->part[k - MADA_NARR]
+                                                     : opt->part_sink;
         if (s && (overlaps(x, bytes, s, bytes) || overlaps(g, bytes, s, bytes)))
             return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
                         "mada_step: a caller buffer overlaps the optimizer's own state");
     }
-    if (!(lr >= 0.0 && lr <= MADA_LR_MAX))
-        return fail(opt, MADA_E_LR, SIZE_MAX,
-                    "mada_step: learning rate %g is not in [0, %g]", lr, MADA_LR_MAX);
-    if (!(opt->vmax <= MADA_V_MAX))
-        return fail(opt, MADA_E_STATE, SIZE_MAX,
+    /* The value checks: ref/validate.c, whose contract is what the kernels
+     * require (proofs/domain_harness.c). */
+    const int compat_first = opt->cfg.compat && opt->t == 0;
+    const int f32 = opt->dtype == MADA_F32;
+    size_t i;
+    const int rc = f32 ? mada_step_check_f32(x, g, opt->n, lr, opt->vmax, compat_first, &i)
+                       : mada_step_check_f64(x, g, opt->n, lr, opt->vmax, compat_first, &i);
+    switch (rc) {
+    case MADA_OK:
+        break;
+    case MADA_E_LR:
+        return fail(opt, rc, SIZE_MAX, "mada_step: learning rate %g is not in [0, %g]", lr,
+                    MADA_LR_MAX);
+    case MADA_E_STATE:
+        return fail(opt, rc, SIZE_MAX,
                     "mada_step: second moment %g left the proved domain [0, 2^100]",
                     opt->vmax);
-    /* Compat: n starts at g_1^2, which must lie in the state domain. */
-    const double gmax = (opt->cfg.compat && opt->t == 0) ? MADA_COMPAT_G1_MAX : MADA_GMAX;
-    const int f32 = opt->dtype == MADA_F32;
-    size_t i = f32 ? mada_first_outside_f32(g, opt->n, gmax)
-                   : mada_first_outside_f64(g, opt->n, gmax);
-    if (i < opt->n) {
+    case MADA_E_GRAD: {
         const double v = f32 ? ((const float *)g)[i] : ((const double *)g)[i];
-        return fail(opt, MADA_E_GRAD, i,
-                    "mada_step: gradient element %zu is %s (%g); need finite |g| <= %g", i,
-                    nonfinite_word(v), v, gmax);
+        return fail(opt, rc, i, "mada_step: gradient element %zu is %s (%g); need finite |g| <= %g",
+                    i, nonfinite_word(v), v, mada_grad_bound(compat_first));
     }
-    i = f32 ? mada_first_outside_f32(x, opt->n, MADA_XMAX)
-            : mada_first_outside_f64(x, opt->n, MADA_XMAX);
-    if (i < opt->n) {
+    default: {
         const double v = f32 ? ((const float *)x)[i] : ((const double *)x)[i];
-        return fail(opt, MADA_E_PARAM, i,
+        return fail(opt, rc, i,
                     "mada_step: parameter element %zu is %s (%g); need finite |x| <= 2^100",
                     i, nonfinite_word(v), v);
+    }
     }
     return MADA_OK;
 }
@@ -316,12 +332,11 @@ static void hyper_step(mada_opt *opt, const void *g)
 }
 
 /* Fill kernel arguments A (either type) for one step of O over X and G. */
-#define MADA_FILL_KARGS(A, O, X, G, GPIN, STORE)                             \
+#define MADA_FILL_KARGS(A, O, X, G, STORE)                                   \
     do {                                                                     \
         (A).n = (O)->n;                                                      \
         (A).x = (X);                                                         \
         (A).g = (G);                                                         \
-        (A).gp_in = (GPIN);                                                  \
         (A).gp = (O)->arr[MADA_ARR_GP];                                      \
         (A).m = (O)->arr[MADA_ARR_M];                                        \
         (A).v = (O)->arr[MADA_ARR_V];                                        \
@@ -329,7 +344,8 @@ static void hyper_step(mada_opt *opt, const void *g)
         (A).nn = (O)->arr[MADA_ARR_N];                                       \
         (A).l = (O)->arr[MADA_ARR_L];                                        \
         for (int k_ = 0; k_ < MADA_NCOEF; k_++)                              \
-            (A).part[k_] = (STORE) ? (O)->part[k_] : NULL;                   \
+            (A).part[k_] = !(STORE) ? NULL                                   \
+                           : (O)->part[k_] ? (O)->part[k_] : (O)->part_sink;  \
         (A).vbar_max = (O)->cfg.vbar == MADA_VBAR_MAX;                       \
         (A).lion_compat = (O)->cfg.compat;                                   \
     } while (0)
@@ -347,6 +363,19 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
     /* Nothing below can fail. */
     const uint64_t t = opt->t + 1;
     const int learning = mada_any_learning(&opt->cfg);
+    /* Spec 9: at t = 1 the previous gradient is g_1 itself (compat: 0, and n
+     * starts at g_1^2). */
+    if (t == 1) {
+        if (opt->cfg.compat && opt->dtype == MADA_F32)
+            mada_compat_init_n_f32(opt->n, g, opt->arr[MADA_ARR_N]);
+        else if (opt->cfg.compat)
+            mada_compat_init_n_f64(opt->n, g, opt->arr[MADA_ARR_N]);
+        else if (opt->dtype == MADA_F32)
+            mada_first_gp_f32(opt->n, g, opt->arr[MADA_ARR_GP]);
+        else
+            mada_first_gp_f64(opt->n, g, opt->arr[MADA_ARR_GP]);
+    }
+
     if (t >= 2 && t - 1 > opt->cfg.warmup && learning && opt->part_valid)
         hyper_step(opt, g);
 
@@ -361,28 +390,17 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
     mada_scalars_f64 s64;
     mada_scalars_compute(&si, &s64);
 
-    /* Spec 9: at t = 1 the previous gradient is g_1 itself (compat: 0, and n
-     * starts at g_1^2). */
-    const void *gp_in = opt->arr[MADA_ARR_GP];
-    if (t == 1) {
-        if (opt->cfg.compat && opt->dtype == MADA_F32)
-            mada_compat_init_n_f32(opt->n, g, opt->arr[MADA_ARR_N]);
-        else if (opt->cfg.compat)
-            mada_compat_init_n_f64(opt->n, g, opt->arr[MADA_ARR_N]);
-        else
-            gp_in = g;
-    }
     /* Partials of step t are used at step t + 1, which updates coefficients
      * only when t > warmup. */
     const int store = learning && t > opt->cfg.warmup;
     if (opt->dtype == MADA_F32) {
         mada_kargs_f32 a;
-        MADA_FILL_KARGS(a, opt, x, g, gp_in, store);
+        MADA_FILL_KARGS(a, opt, x, g, store);
         mada_scalars_round_f32(&s64, &a.s);
         opt->vmax = opt->be->kernel_f32(&a);
     } else {
         mada_kargs_f64 a;
-        MADA_FILL_KARGS(a, opt, x, g, gp_in, store);
+        MADA_FILL_KARGS(a, opt, x, g, store);
         a.s = s64;
         opt->vmax = opt->be->kernel_f64(&a);
     }

@@ -447,6 +447,8 @@ int mada_load(mada_opt *opt, const char *path)
     memcpy(opt->part, nw.part, sizeof opt->part);
     memset(nw.arr, 0, sizeof nw.arr);
     memset(nw.part, 0, sizeof nw.part);
+    opt->part_sink = nw.part_sink;
+    nw.part_sink = NULL;
     opt->cfg = x.cfg;
     opt->t = x.t;
     opt->lr_prev = x.lr_prev;

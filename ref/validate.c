@@ -183,3 +183,63 @@ size_t mada_first_outside_f64(const double *a, size_t n, double bound)
             return i;
     return n;
 }
+
+double mada_grad_bound(int compat_first)
+{
+    return compat_first ? MADA_COMPAT_G1_MAX : MADA_GMAX;
+}
+
+/* The learning rate and the bound on v, vbar left by the previous step. */
+/*@ requires \is_finite(vmax);
+    assigns \result \from lr, vmax;
+    ensures \result == MADA_OK || \result == MADA_E_LR || \result == MADA_E_STATE;
+    ensures \result == MADA_OK ==> mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX;
+*/
+static int step_scalars_check(double lr, double vmax)
+{
+    if (!in_range(lr, 0.0, MADA_LR_MAX))
+        return MADA_E_LR;
+    if (!in_range(vmax, -MADA_V_MAX, MADA_V_MAX))
+        return MADA_E_STATE;
+    return MADA_OK;
+}
+
+int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, double vmax,
+                        int compat_first, size_t *index)
+{
+    *index = SIZE_MAX;
+    const int rc = step_scalars_check(lr, vmax);
+    if (rc != MADA_OK)
+        return rc;
+    size_t i = mada_first_outside_f32(g, n, mada_grad_bound(compat_first));
+    if (i < n) {
+        *index = i;
+        return MADA_E_GRAD;
+    }
+    i = mada_first_outside_f32(x, n, MADA_XMAX);
+    if (i < n) {
+        *index = i;
+        return MADA_E_PARAM;
+    }
+    return MADA_OK;
+}
+
+int mada_step_check_f64(const double *x, const double *g, size_t n, double lr, double vmax,
+                        int compat_first, size_t *index)
+{
+    *index = SIZE_MAX;
+    const int rc = step_scalars_check(lr, vmax);
+    if (rc != MADA_OK)
+        return rc;
+    size_t i = mada_first_outside_f64(g, n, mada_grad_bound(compat_first));
+    if (i < n) {
+        *index = i;
+        return MADA_E_GRAD;
+    }
+    i = mada_first_outside_f64(x, n, MADA_XMAX);
+    if (i < n) {
+        *index = i;
+        return MADA_E_PARAM;
+    }
+    return MADA_OK;
+}

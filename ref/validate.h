@@ -47,6 +47,7 @@
     // Element a is finite with |a| <= bound (what mada_step() requires of g, x).
     predicate mada_within_f32(float a, real bound) = \is_finite(a) && -bound <= a <= bound;
     predicate mada_within_f64(double a, real bound) = \is_finite(a) && -bound <= a <= bound;
+
 */
 
 /* ---- Validation (spec 8): ref/validate.c ------------------------------------ */
@@ -98,5 +99,58 @@ size_t mada_first_outside_f32(const float *a, size_t n, double bound);
         \forall integer i; 0 <= i < \result ==> mada_within_f64(a[i], bound);
 */
 size_t mada_first_outside_f64(const double *a, size_t n, double bound);
+
+/* Bound on |g| at this step: MADA_COMPAT_G1_MAX for the first step in compat
+ * mode (n starts at g_1^2, spec 9), MADA_GMAX otherwise. */
+/*@ assigns \result \from compat_first;
+    ensures \is_finite(\result);
+    ensures compat_first != 0 ==> \result == MADA_COMPAT_G1_MAX;
+    ensures compat_first == 0 ==> \result == MADA_GMAX;
+*/
+double mada_grad_bound(int compat_first);
+
+/* The value checks of mada_step() (spec 8, in the order of docs/DECISIONS.md
+ * D12) after its pointer checks: the learning rate, the bound on v and vbar
+ * left by the previous step (vmax, finite: a kernel result or computed from a
+ * loaded state), the gradient, the parameters.  Returns MADA_OK or the first
+ * error: MADA_E_LR, MADA_E_STATE, MADA_E_GRAD or MADA_E_PARAM; *index is the
+ * offending element for the last two, SIZE_MAX otherwise.  What MADA_OK
+ * guarantees is what the kernels require (proofs/domain_harness.c). */
+/*@ requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
+    requires \valid(index);
+    requires \is_finite(vmax);
+    assigns *index;
+    ensures \result == MADA_OK || \result == MADA_E_LR || \result == MADA_E_STATE ||
+            \result == MADA_E_GRAD || \result == MADA_E_PARAM;
+    ensures ok: \result == MADA_OK ==>
+        mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
+        (\forall integer i; 0 <= i < n ==> mada_fin_f32(x[i], -MADA_XMAX, MADA_XMAX));
+    ensures grad: \result == MADA_OK && compat_first == 0 ==>
+        \forall integer i; 0 <= i < n ==> mada_fin_f32(g[i], -MADA_GMAX, MADA_GMAX);
+    ensures grad_compat: \result == MADA_OK && compat_first != 0 ==>
+        \forall integer i; 0 <= i < n ==>
+            mada_fin_f32(g[i], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    ensures index: (\result == MADA_E_GRAD || \result == MADA_E_PARAM) ==> *index < n;
+*/
+int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, double vmax,
+                        int compat_first, size_t *index);
+/*@ requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
+    requires \valid(index);
+    requires \is_finite(vmax);
+    assigns *index;
+    ensures \result == MADA_OK || \result == MADA_E_LR || \result == MADA_E_STATE ||
+            \result == MADA_E_GRAD || \result == MADA_E_PARAM;
+    ensures ok: \result == MADA_OK ==>
+        mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
+        (\forall integer i; 0 <= i < n ==> mada_fin_f64(x[i], -MADA_XMAX, MADA_XMAX));
+    ensures grad: \result == MADA_OK && compat_first == 0 ==>
+        \forall integer i; 0 <= i < n ==> mada_fin_f64(g[i], -MADA_GMAX, MADA_GMAX);
+    ensures grad_compat: \result == MADA_OK && compat_first != 0 ==>
+        \forall integer i; 0 <= i < n ==>
+            mada_fin_f64(g[i], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    ensures index: (\result == MADA_E_GRAD || \result == MADA_E_PARAM) ==> *index < n;
+*/
+int mada_step_check_f64(const double *x, const double *g, size_t n, double lr, double vmax,
+                        int compat_first, size_t *index);
 
 #endif /* MADA_VALIDATE_H */
