@@ -1,11 +1,10 @@
 # MADA and AVGrad: reference implementation.
 #   make            static and shared library in build/
 #   make test       install missing packages, build, run every test suite
-#   make verify     the main job: build hygiene, ACSL lint, the tests
-#                   (tests/verify.sh); the proofs join it when complete
-#   make proofs     the Frama-C proofs (proofs/run.sh; proofs/README.md;
-#                   work in progress, issue 3)
-#   make verify-full  proofs, mutation check, tests (proofs/verify_all.sh)
+#   make verify     the main job: the Frama-C proofs, the mutation check,
+#                   build hygiene, ACSL lint, the tests (proofs/verify_all.sh)
+#   make proofs     the Frama-C proofs only (proofs/run.sh; proofs/README.md)
+#   make verify-full  the same as make verify (kept for old scripts)
 #   make verify-mutants  the mutation check only (proofs/mutants/run.sh)
 #   make install PREFIX=/usr/local   library, header and mada.pc
 #   make deps       install the Debian packages the project needs (as root)
@@ -87,15 +86,13 @@ test: deps
 	@$(MAKE) --no-print-directory check-test-binaries
 	@bash tests/run.sh $(BUILD)
 
-# The main job: hygiene, lint and the tests, one summary (tests/verify.sh).
+# The main job: proofs, mutation check, hygiene, lint, tests; one summary
+# (proofs/verify_all.sh).
 verify: deps
 	@$(MAKE) --no-print-directory check-test-binaries
-	@bash tests/verify.sh $(BUILD)
-
-# What verify becomes once every proof group proves: proofs, mutants, tests.
-verify-full: deps
-	@$(MAKE) --no-print-directory check-test-binaries
 	@bash proofs/verify_all.sh $(BUILD)
+
+verify-full: verify
 
 # Every proof group of proofs/groups.conf (WP float and real models, EVA);
 # one group: bash proofs/run.sh GROUP.  Outputs in build/proofs.

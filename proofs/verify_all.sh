@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
-# proofs/verify_all.sh BUILD -- what `make verify-full` runs (the main job once
-# every proof group proves; issue 3), in order:
+# proofs/verify_all.sh BUILD -- what `make verify` runs, in order:
 #   1. the proofs: every group of proofs/groups.conf (WP in the float and
 #      real models, EVA on the harness), proofs/run.sh;
 #   2. the mutation check: every planted fault must make its proof fail,
@@ -97,6 +96,10 @@ last=$(tail -n 1 "$log")
 if [ "$rc" -eq 0 ]; then row "tests: CUnit plain + ASan/UBSan + README example" "ok ($last)"
 else row "tests: CUnit plain + ASan/UBSan + README example" "FAILED ($last)"; status=1; fi
 rm -f "$log"
+
+# Not yet proved, and so not counted above (proofs/README.md, "What is not
+# proved"): said here so that the table does not claim it.
+row "validation -> kernel composition (proofs/domain_harness.c)" "not yet proved (proofs/README.md)"
 
 if [ $t_proof_part -le 1200 ]; then st="ok"; else st="OVER the 20-minute budget"; fi
 row "proof part wall time (proofs + mutants; budget 1200 s)" "$st (${t_proof_part} s, $(nproc) cores)"
