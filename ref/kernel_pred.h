@@ -10,20 +10,7 @@
  * needs (proofs/README.md, "The array loop").
  */
 
-/*@ // The step's inputs, element by element: x and g as mada_step() checks
-    // them, the state as the previous step left it (mada_internal.h).
-    predicate MADA_TN(mada_inputs_ok)(integer n, MADA_T *x, MADA_T *g, MADA_T *gp, MADA_T *m,
-                                      MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l) =
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX)) &&
-        (\forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX));
-
-    // What the step stored: x finite, the state back in its domain, v and
+/*@ // What the step stored: x finite, the state back in its domain, v and
     // vbar at most vmax (mada_step() checks vmax <= MADA_V_MAX before the
     // next step).
     predicate MADA_TN(mada_outputs_ok)(integer n, MADA_T *x, MADA_T *gp, MADA_T *m, MADA_T *v,
