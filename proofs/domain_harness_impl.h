@@ -1,46 +1,212 @@
-/* domain_harness_impl.h -- one type's harness (proofs/domain_harness.c). */
+/* domain_harness_impl.h -- one type's harness (proofs/domain_harness.c).
+ *
+ * mada_step()'s sequence in four stages, each a function whose contract
+ * carries every fact the next stage needs, so that no goal has to carry a
+ * quantified fact across a callee's writes in a large context (the lesson of
+ * the array loop, proofs/README.md): the checks (h_check), the t = 1 set-up
+ * (h_setup), the coefficients and scalars (h_scalars), the kernel call with
+ * its argument struct (h_fill, h_kernel).  domain_step chains them.  The
+ * type-independent pieces (h_hyper_ok, domain_coefs) are in
+ * domain_harness.c. */
 
-/*@
-    // The hyper-optimizer's state the caller keeps: buffers finite once
-    // started, skip counters below their limit, alpha_{t-1} accepted.
-    predicate MADA_TN(h_hyper_ok)(mada_hyper_state hs, mada_hyper_input hin) =
-        mada_in(hin.lr_prev, 0.0, MADA_LR_MAX) &&
-        \forall integer k; 0 <= k < MADA_NCOEF ==>
-            mada_hyper_buf_ok(hs.c[k].hb) && hs.c[k].skipped < UINT64_MAX;
+/* Stage 1, what mada_create()/mada_load() and mada_step() check before
+ * anything changes: the configuration (mada_config_check) and the step's
+ * values (mada_step_check_T, the call validate_step() makes). */
+/*@ requires \valid_read(cfg);
+    requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
+    requires \is_finite(vmax);
+    assigns \nothing;
+    ensures cfg: \result == 0 ==> mada_config_ok(cfg);
+    ensures lr: \result == 0 ==> mada_in(lr, 0.0, MADA_LR_MAX);
+    ensures vmax: \result == 0 ==> vmax <= MADA_V_MAX;
+    ensures x: \result == 0 ==>
+        \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
+    ensures g: \result == 0 ==>
+        \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
+    ensures g1: \result == 0 && first && cfg->compat ==>
+        \forall integer k; 0 <= k < n ==>
+            MADA_TN(mada_fin)(g[k], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
 */
-
-/* The coefficients of a step: those of a configuration that passed
- * mada_config_check(), after the hyper step when it is due, with the
- * settings ref/optimizer.c (hyper_step) passes.  Copied field by field (no
- * loop): WP then sees the same values, not values equal as real numbers. */
-/*@ requires \valid_read(cfg) && mada_config_ok(cfg);
-    requires hyper: MADA_TN(h_hyper_ok)(hs, hin);
-    requires \valid(q + (0 .. MADA_NCOEF - 1)) && \separated(q + (0 .. MADA_NCOEF - 1), cfg);
-    assigns q[0 .. MADA_NCOEF - 1];
-    ensures mada_in(q[0], 0.0, MADA_BETA_MAX) && mada_in(q[1], 0.0, MADA_BETA_MAX) &&
-            mada_in(q[2], 0.0, MADA_BETA_MAX) && mada_in(q[3], 0.0, 1.0) &&
-            mada_in(q[4], 0.0, 1.0) && mada_in(q[5], 0.0, 1.0);
-*/
-static void MADA_TN(domain_coefs)(const mada_config *cfg, mada_hyper_state hs,
-                                  mada_hyper_input hin, int hyper, double *q)
+static int MADA_TN(h_check)(const mada_config *cfg, const MADA_T *x, const MADA_T *g, size_t n,
+                            double lr, double vmax, int first)
 {
-#define H_FROM_CFG(k)                                                          \
-    (hs.c[k].q = cfg->coef[k], hin.eta[k] = cfg->eta[k], hin.mu[k] = cfg->mu[k], \
-     hin.lo[k] = cfg->lo[k], hin.hi[k] = cfg->hi[k])
-    H_FROM_CFG(0), H_FROM_CFG(1), H_FROM_CFG(2), H_FROM_CFG(3), H_FROM_CFG(4), H_FROM_CFG(5);
-#undef H_FROM_CFG
-    hin.hclip = cfg->hclip;
-    if (hyper)
-        hs = mada_hyper_update(hs, hin);
-    q[0] = hs.c[0].q, q[1] = hs.c[1].q, q[2] = hs.c[2].q;
-    q[3] = hs.c[3].q, q[4] = hs.c[4].q, q[5] = hs.c[5].q;
+    if (mada_config_check(cfg) != MADA_OK)
+        return 1;
+    const int compat_first = cfg->compat && first;
+    size_t bad;
+#if MADA_F32_ROUND
+    if (mada_step_check_f32(x, g, n, lr, vmax, compat_first, &bad) != MADA_OK)
+        return 1;
+#else
+    if (mada_step_check_f64(x, g, n, lr, vmax, compat_first, &bad) != MADA_OK)
+        return 1;
+#endif
+    return 0;
 }
 
+/* Stage 2, spec 9 at t = 1: compat mode starts n at g_1^2; otherwise the
+ * previous gradient is g_1 itself.  The contract carries every array's fact
+ * across the set-up's writes and states the kernel's per-array requires. */
 /*@ requires cfg: \valid_read(cfg);
-    requires arrays: \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
+    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
         \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
         \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires separated: \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
+    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
+        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
+        l + (0 .. n - 1));
+    requires vmax: \is_finite(vmax) && vmax <= MADA_V_MAX;
+    requires x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
+    requires g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
+    requires g1: first && cfg->compat ==> \forall integer k; 0 <= k < n ==>
+        MADA_TN(mada_fin)(g[k], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    requires st_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
+    requires st_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
+    requires st_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
+    requires st_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
+    requires st_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
+    requires st_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+    assigns gp[0 .. n - 1], nn[0 .. n - 1];
+    ensures in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
+    ensures in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
+    ensures in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
+    ensures in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
+    ensures in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
+    ensures in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
+    ensures in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
+    ensures in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+*/
+static void MADA_TN(h_setup)(const mada_config *cfg, int first, double vmax, size_t n,
+                             const MADA_T *x, const MADA_T *g, MADA_T *gp, MADA_T *m, MADA_T *v,
+                             MADA_T *vb, MADA_T *nn, MADA_T *l)
+{
+    (void)vmax, (void)x, (void)m, (void)v, (void)vb, (void)l; /* the contract's */
+    if (first) {
+        if (cfg->compat)
+            MADA_TN(mada_compat_init_n)(n, g, nn);
+        else
+            MADA_TN(mada_first_gp)(n, g, gp);
+    }
+}
+
+/* Stage 3: the coefficients (the configuration's, updated by the hyper step
+ * when it is due) and the step's scalars, as mada_step() computes them. */
+/*@ requires \valid_read(cfg) && mada_config_ok(cfg);
+    requires hyper: h_hyper_ok(hs, hin);
+    requires t >= 1;
+    requires lr: mada_in(lr, 0.0, MADA_LR_MAX);
+    assigns \nothing;
+    ensures MADA_TN(mada_scalars_ok)(\result);
+*/
+static MADA_TN(mada_scalars) MADA_TN(h_scalars)(const mada_config *cfg, mada_hyper_state hs,
+                                                mada_hyper_input hin, int hyper, uint64_t t,
+                                                double lr)
+{
+    double q[MADA_NCOEF];
+    domain_coefs(cfg, hs, hin, hyper, q);
+    mada_scalar_inputs si;
+    si.q[0] = q[0], si.q[1] = q[1], si.q[2] = q[2];
+    si.q[3] = q[3], si.q[4] = q[4], si.q[5] = q[5];
+    si.t = t;
+    si.eps = cfg->eps;
+    si.lb1 = cfg->lb1;
+    si.lb2 = cfg->lb2;
+    si.lr = lr;
+    si.lambda = cfg->lambda;
+    mada_scalars_f64 s64;
+    mada_scalars_compute(&si, &s64);
+#if MADA_F32_ROUND
+    mada_scalars_f32 s;
+    mada_scalars_round_f32(&s64, &s);
+    return s;
+#else
+    return s64;
+#endif
+}
+
+/* Stage 4: the kernel argument struct *a as MADA_FILL_KARGS
+ * (ref/optimizer.c) fills it (h_fill), and the kernel call (h_kernel).  *a
+ * is mada_step()'s local struct: a C object of its own, disjoint from every
+ * buffer (WP's memory model does not give that for a local whose address is
+ * taken, so the harness receives the struct's address with that fact).
+ * h_fill's contract carries the arrays' facts across the writes to *a and
+ * states the kernel's preconditions as they read through *a.  (The scalars
+ * are a separate argument of the kernel, not a field of *a: a goal whose
+ * float facts are about memory just written does not prove with CVC5,
+ * proofs/README.md.) */
+/*@ requires a: \valid(a) && \separated(a, x + (0 .. n - 1), g + (0 .. n - 1),
+        gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1),
+        nn + (0 .. n - 1), l + (0 .. n - 1));
+    requires in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
+    requires in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
+    requires in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
+    requires in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
+    requires in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
+    requires in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
+    requires in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
+    requires in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+    requires parts: store == 0 ||
+        (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
+    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
+        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
+        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
+    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
+        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
+        l + (0 .. n - 1));
+    assigns *a;
+    ensures kargs: MADA_TN(mada_kargs_ok)(a);
+    ensures in_x: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->x[k], -MADA_XMAX, MADA_XMAX);
+    ensures in_g: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->g[k], -MADA_GMAX, MADA_GMAX);
+    ensures in_gp: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->gp[k], -MADA_GMAX, MADA_GMAX);
+    ensures in_m: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->m[k], -MADA_S_MAX, MADA_S_MAX);
+    ensures in_v: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->v[k], 0.0, MADA_V_MAX);
+    ensures in_vb: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->vb[k], 0.0, MADA_V_MAX);
+    ensures in_n: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->nn[k], -MADA_S_MAX, MADA_S_MAX);
+    ensures in_l: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->l[k], -MADA_S_MAX, MADA_S_MAX);
+    ensures a->n == n && a->x == x && a->g == g && a->gp == gp && a->m == m && a->v == v &&
+            a->vb == vb && a->nn == nn && a->l == l;
+    ensures parts: store != 0 ==> a->part[0] == p0 && a->part[1] == p1 && a->part[2] == p2 &&
+            a->part[3] == p3 && a->part[4] == p4 && a->part[5] == p5;
+    ensures no_parts: store == 0 ==> a->part[0] == \null && a->part[1] == \null &&
+            a->part[2] == \null && a->part[3] == \null && a->part[4] == \null &&
+            a->part[5] == \null;
+    ensures a->vbar_max == vbar_max && a->lion_compat == lion_compat;
+*/
+static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const MADA_T *g,
+                            MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l,
+                            int store, MADA_T *p0, MADA_T *p1, MADA_T *p2, MADA_T *p3,
+                            MADA_T *p4, MADA_T *p5, int vbar_max, int lion_compat)
+{
+    a->n = n;
+    a->x = x;
+    a->g = g;
+    a->gp = gp;
+    a->m = m;
+    a->v = v;
+    a->vb = vb;
+    a->nn = nn;
+    a->l = l;
+    a->part[0] = store ? p0 : NULL;
+    a->part[1] = store ? p1 : NULL;
+    a->part[2] = store ? p2 : NULL;
+    a->part[3] = store ? p3 : NULL;
+    a->part[4] = store ? p4 : NULL;
+    a->part[5] = store ? p5 : NULL;
+    a->vbar_max = vbar_max;
+    a->lion_compat = lion_compat;
+}
+
+/*@ requires a: \valid(a) && \separated(a, x + (0 .. n - 1), g + (0 .. n - 1),
+        gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1),
+        nn + (0 .. n - 1), l + (0 .. n - 1));
+    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
+        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
+        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
+    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
         m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
         l + (0 .. n - 1));
     requires parts: store == 0 ||
@@ -50,9 +216,55 @@ static void MADA_TN(domain_coefs)(const mada_config *cfg, mada_hyper_state hs,
          MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
+    requires sc: MADA_TN(mada_scalars_ok)(sc);
+    requires in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
+    requires in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
+    requires in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
+    requires in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
+    requires in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
+    requires in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
+    requires in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
+    requires in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+    assigns *a, x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1], vb[0 .. n - 1],
+            nn[0 .. n - 1], l[0 .. n - 1], p0[0 .. n - 1], p1[0 .. n - 1], p2[0 .. n - 1],
+            p3[0 .. n - 1], p4[0 .. n - 1], p5[0 .. n - 1];
+*/
+static MADA_T MADA_TN(h_kernel)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const MADA_T *g,
+                                MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn,
+                                MADA_T *l, int store, MADA_T *p0, MADA_T *p1, MADA_T *p2,
+                                MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_scalars) sc,
+                                int vbar_max, int lion_compat)
+{
+    MADA_TN(h_fill)(a, n, x, g, gp, m, v, vb, nn, l, store, p0, p1, p2, p3, p4, p5, vbar_max,
+                    lion_compat);
+    return MADA_TN(mada_ref_kernel)(a, sc);
+}
+
+/* mada_step() for one element type: the four stages in its order.  Only the
+ * pointer facts mada_step() establishes by construction (buffers of n
+ * elements, the optimizer's own allocations disjoint from x, g and the
+ * configuration, the kernel argument struct *a a distinct object) and the
+ * state the previous step left are assumed. */
+/*@ requires cfg: \valid_read(cfg);
+    requires arrays: \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
+        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
+        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
+    requires separated: \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
+        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
+        l + (0 .. n - 1));
+    requires kargs: \valid(a) && \separated(a, x + (0 .. n - 1), g + (0 .. n - 1),
+        gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1),
+        nn + (0 .. n - 1), l + (0 .. n - 1));
+    requires parts: store == 0 ||
+        (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
+         MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
     // The state as the previous step left it (the kernel's postcondition
-    // `stored`, without x) or as the optimizer set it up; one clause per
-    // array (proofs/README.md, "The array loop", says why).
+    // `stored`, without x, with vmax its result) or as the optimizer set it
+    // up; one clause per array (proofs/README.md, "The array loop").
     requires vmax: \is_finite(vmax) && vmax >= 0.0;
     requires st_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
     requires st_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
@@ -61,83 +273,25 @@ static void MADA_TN(domain_coefs)(const mada_config *cfg, mada_hyper_state hs,
     requires st_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
     requires st_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
     requires steps: t_prev < UINT64_MAX;
-    requires hyper: MADA_TN(h_hyper_ok)(hs, hin);
+    requires hyper: h_hyper_ok(hs, hin);
 */
 int MADA_TN(domain_step)(const mada_config *cfg, mada_hyper_state hs, mada_hyper_input hin,
                          int hyper, uint64_t t_prev, MADA_T *x, const MADA_T *g, double lr,
                          double vmax, size_t n, MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb,
                          MADA_T *nn, MADA_T *l, int store, MADA_T *p0, MADA_T *p1, MADA_T *p2,
-                         MADA_T *p3, MADA_T *p4, MADA_T *p5)
+                         MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_kargs) *a)
 {
-    /* mada_create() / mada_load(): the configuration passed the check. */
-    if (mada_config_check(cfg) != MADA_OK)
+    /* mada_create() / mada_load(), then mada_step()'s checks. */
+    if (MADA_TN(h_check)(cfg, x, g, n, lr, vmax, t_prev == 0) != 0)
         return 1;
-    /* mada_step(): the value checks, before anything changes. */
-    const int compat_first = cfg->compat && t_prev == 0;
-    size_t bad;
-#if MADA_F32_ROUND
-    if (mada_step_check_f32(x, g, n, lr, vmax, compat_first, &bad) != MADA_OK)
-        return 1;
-#else
-    if (mada_step_check_f64(x, g, n, lr, vmax, compat_first, &bad) != MADA_OK)
-        return 1;
-#endif
-    /* Spec 9, t = 1: compat mode starts n at g_1^2; otherwise the previous
-     * gradient is g_1 itself. */
-    if (t_prev == 0) {
-        if (cfg->compat)
-            MADA_TN(mada_compat_init_n)(n, g, nn);
-        else
-            MADA_TN(mada_first_gp)(n, g, gp);
-    }
-    /* The coefficients: the configuration's, updated by the hyper step when
-     * it is due. */
-    double q[MADA_NCOEF];
-    MADA_TN(domain_coefs)(cfg, hs, hin, hyper, q);
-    mada_scalar_inputs si;
-    si.q[0] = q[0], si.q[1] = q[1], si.q[2] = q[2];
-    si.q[3] = q[3], si.q[4] = q[4], si.q[5] = q[5];
-    si.t = t_prev + 1;
-    si.eps = cfg->eps;
-    si.lb1 = cfg->lb1;
-    si.lb2 = cfg->lb2;
-    si.lr = lr;
-    si.lambda = cfg->lambda;
-    mada_scalars_f64 s64;
-    mada_scalars_compute(&si, &s64);
-    MADA_TN(mada_kargs) a;
-    a.n = n;
-    a.x = x;
-    a.g = g;
-    a.gp = gp;
-    a.m = m;
-    a.v = v;
-    a.vb = vb;
-    a.nn = nn;
-    a.l = l;
-    a.part[0] = store ? p0 : NULL;
-    a.part[1] = store ? p1 : NULL;
-    a.part[2] = store ? p2 : NULL;
-    a.part[3] = store ? p3 : NULL;
-    a.part[4] = store ? p4 : NULL;
-    a.part[5] = store ? p5 : NULL;
-    a.vbar_max = cfg->vbar == MADA_VBAR_MAX;
-    a.lion_compat = cfg->compat;
-    /* The kernel's preconditions, array by array (smaller goals). */
-    //@ assert in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    //@ assert in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    //@ assert in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    //@ assert in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    //@ assert in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    //@ assert in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    //@ assert in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    //@ assert in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    //@ assert arrays: MADA_TN(mada_arrays_ok)(a.n, a.x, a.g, a.gp, a.m, a.v, a.vb, a.nn, a.l);
-#if MADA_F32_ROUND
-    mada_scalars_round_f32(&s64, &a.s);
-#else
-    a.s = s64;
-#endif
-    (void)MADA_TN(mada_ref_kernel)(&a);
+    /* Nothing below can fail.  mada_step() runs the t = 1 set-up before the
+     * hyper step and the scalars; they commute (the set-up writes only gp
+     * and n, which neither reads), and in this order no fact about *cfg has
+     * to cross the set-up's writes (a packed predicate across writes does
+     * not prove, proofs/README.md). */
+    const MADA_TN(mada_scalars) sc = MADA_TN(h_scalars)(cfg, hs, hin, hyper, t_prev + 1, lr);
+    MADA_TN(h_setup)(cfg, t_prev == 0, vmax, n, x, g, gp, m, v, vb, nn, l);
+    (void)MADA_TN(h_kernel)(a, n, x, g, gp, m, v, vb, nn, l, store, p0, p1, p2, p3, p4, p5, sc,
+                            cfg->vbar == MADA_VBAR_MAX, cfg->compat);
     return 0;
 }

@@ -220,8 +220,8 @@ static inline MADA_HD MADA_TN(mada_yogi) MADA_TN(mada_yogi_term)(MADA_T gh2, MAD
 }
 
 /* vbar' (spec 5): MAX max(v1, vb), AVG wo*vb + wn*v1. */
-/*@ requires \is_finite(wo) && \is_finite(wn) && 0.0 <= wo <= 1.0 && 0.0 <= wn <= 1.0;
-    requires MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX) && MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
+/*@ requires vbar_w: \is_finite(wo) && \is_finite(wn) && 0.0 <= wo <= 1.0 && 0.0 <= wn <= 1.0;
+    requires vbar_in: MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX) && MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
     assigns \nothing;
     ensures range: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures max: vbar_max ==> \result >= vb && \result >= v1;
@@ -281,8 +281,8 @@ static inline MADA_HD MADA_T MADA_TN(mada_decay)(MADA_T x, MADA_T wd)
 }
 
 /* q = N / D (spec 5). */
-/*@ requires MADA_TN(mada_fin)(N, -0x1.0003p74, 0x1.0003p74);
-    requires MADA_TN(mada_fin)(D, MADA_EPS_MIN, 0x1.01p62);
+/*@ requires ratio_num: MADA_TN(mada_fin)(N, -0x1.0003p74, 0x1.0003p74);
+    requires ratio_den: MADA_TN(mada_fin)(D, MADA_EPS_MIN, 0x1.01p62);
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, -0x1.0004p126, 0x1.0004p126);
     check ensures real_formula: \result == N / D;

@@ -22,7 +22,9 @@ typedef struct {
     MADA_TN(mada_partial) p;
 } MADA_TN(mada_elem_out);
 
-/* One element: the element function of spec 5 on the element's values. */
+/* One element: the element function of spec 5 on the element's values, and
+ * its partials of spec 6 when `partials` is set (they may be non-finite,
+ * spec 8; the loop without partials does not compute them). */
 /*@ requires MADA_TN(mada_scalars_ok)(sc);
     requires MADA_TN(mada_fin)(x, -MADA_XMAX, MADA_XMAX);
     requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
@@ -43,8 +45,8 @@ typedef struct {
     ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, \result.vm);
 */
 static inline MADA_TN(mada_elem_out)
-MADA_TN(mada_elem_step)(MADA_TN(mada_scalars) sc, int vbar_max, int lion_compat, MADA_T x,
-                        MADA_T g, MADA_T gp, MADA_T m, MADA_T v, MADA_T vb, MADA_T n, MADA_T l)
+MADA_TN(mada_elem_step)(MADA_TN(mada_scalars) sc, int vbar_max, int lion_compat, int partials,
+                        MADA_T x, MADA_T g, MADA_T gp, MADA_T m, MADA_T v, MADA_T vb, MADA_T n, MADA_T l)
 {
     MADA_TN(mada_elem_in) in;
     in.x = x, in.g = g, in.gp = gp, in.m = m, in.v = v, in.vb = vb, in.n = n, in.l = l;
@@ -52,47 +54,15 @@ MADA_TN(mada_elem_step)(MADA_TN(mada_scalars) sc, int vbar_max, int lion_compat,
     MADA_TN(mada_elem_out) r;
     r.x2 = o.x2, r.m1 = o.m1, r.v1 = o.v1, r.vb1 = o.vb1, r.n1 = o.n1, r.l1 = o.l1, r.g = g;
     r.vm = MADA_TN(mada_max)(o.v1, o.vb1);
-    r.p.b1 = r.p.b2 = r.p.b3 = r.p.rho = r.p.c = r.p.gm = (MADA_T)0;
+    if (partials)
+        r.p = MADA_TN(mada_partials)(sc, in, o);
+    else
+        r.p.b1 = r.p.b2 = r.p.b3 = r.p.rho = r.p.c = r.p.gm = (MADA_T)0;
     return r;
 }
 
-/* The same, with the partials of spec 6 (which may be non-finite, spec 8). */
-/*@ requires MADA_TN(mada_scalars_ok)(sc);
-    requires MADA_TN(mada_fin)(x, -MADA_XMAX, MADA_XMAX);
-    requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
-    requires MADA_TN(mada_fin)(gp, -MADA_GMAX, MADA_GMAX);
-    requires MADA_TN(mada_fin)(m, -MADA_S_MAX, MADA_S_MAX);
-    requires MADA_TN(mada_fin)(v, 0.0, MADA_V_MAX);
-    requires MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX);
-    requires MADA_TN(mada_fin)(n, -MADA_S_MAX, MADA_S_MAX);
-    requires MADA_TN(mada_fin)(l, -MADA_S_MAX, MADA_S_MAX);
-    assigns \nothing;
-    ensures x2: \is_finite(\result.x2);
-    ensures g: MADA_TN(mada_fin)(\result.g, -MADA_GMAX, MADA_GMAX);
-    ensures m1: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX);
-    ensures n1: MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX);
-    ensures l1: MADA_TN(mada_fin)(\result.l1, -MADA_S_MAX, MADA_S_MAX);
-    ensures vm: MADA_TN(mada_fin)(\result.vm, 0.0, 0x1.9p101);
-    ensures v1: MADA_TN(mada_fin)(\result.v1, 0.0, \result.vm);
-    ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, \result.vm);
-*/
-static inline MADA_TN(mada_elem_out)
-MADA_TN(mada_elem_step_partials)(MADA_TN(mada_scalars) sc, int vbar_max, int lion_compat,
-                                 MADA_T x, MADA_T g, MADA_T gp, MADA_T m, MADA_T v, MADA_T vb,
-                                 MADA_T n, MADA_T l)
-{
-    MADA_TN(mada_elem_in) in;
-    in.x = x, in.g = g, in.gp = gp, in.m = m, in.v = v, in.vb = vb, in.n = n, in.l = l;
-    const MADA_TN(mada_elem_mid) o = MADA_TN(mada_element)(sc, vbar_max, lion_compat, in);
-    MADA_TN(mada_elem_out) r;
-    r.x2 = o.x2, r.m1 = o.m1, r.v1 = o.v1, r.vb1 = o.vb1, r.n1 = o.n1, r.l1 = o.l1, r.g = g;
-    r.vm = MADA_TN(mada_max)(o.v1, o.vb1);
-    r.p = MADA_TN(mada_partials)(sc, in, o);
-    return r;
-}
-
-/* What mada_ref_at_partials() returns: the running maximum and the
- * element's partials, which the loop then stores. */
+/* What mada_ref_at() returns: the running maximum and the element's
+ * partials (zero when not computed), which the loop with partials stores. */
 typedef struct {
     MADA_T vmax;
     MADA_TN(mada_partial) p;
@@ -104,64 +74,6 @@ typedef struct {
  * carries them across the partials' stores), so that no goal mixes the
  * element's arithmetic with the frame of 13 arrays (proofs/README.md, "The
  * array loop"). */
-/*@ requires MADA_TN(mada_scalars_ok)(sc);
-    requires i < n;
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-             \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-             \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1),
-                        v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101);
-    requires done_x: \forall integer k; 0 <= k < i ==> \is_finite(x[k]);
-    requires done_gp: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires done_m: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires done_v: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-    requires done_vb: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-    requires done_nn: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires done_l: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_x: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires todo_g: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires todo_gp: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires todo_m: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_v: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires todo_vb: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires todo_nn: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_l: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns x[i], gp[i], m[i], v[i], vb[i], nn[i], l[i];
-    ensures vmax: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101) && vmax <= \result;
-    ensures done_x: \forall integer k; 0 <= k <= i ==> \is_finite(x[k]);
-    ensures done_gp: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures done_m: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures done_v: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(v[k], 0.0, \result);
-    ensures done_vb: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(vb[k], 0.0, \result);
-    ensures done_nn: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures done_l: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_x: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    ensures todo_g: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    ensures todo_gp: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures todo_m: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_v: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    ensures todo_vb: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    ensures todo_nn: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_l: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-*/
-static MADA_T MADA_TN(mada_ref_at)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
-        MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_TN(mada_scalars) sc, int vbar_max,
-        int lion_compat, MADA_T vmax)
-{
-    (void)n; /* the contract's bound */
-    const MADA_TN(mada_elem_out) r = MADA_TN(mada_elem_step)(sc, vbar_max, lion_compat, x[i], g[i], gp[i],
-                                                    m[i], v[i], vb[i], nn[i], l[i]);
-    x[i] = r.x2;
-    m[i] = r.m1;
-    v[i] = r.v1;
-    vb[i] = r.vb1;
-    nn[i] = r.n1;
-    l[i] = r.l1;
-    gp[i] = r.g;
-    return MADA_TN(mada_max)(vmax, r.vm);
-}
-
 /*@ requires MADA_TN(mada_scalars_ok)(sc);
     requires i < n;
     requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
@@ -203,12 +115,12 @@ static MADA_T MADA_TN(mada_ref_at)(size_t i, size_t n, MADA_T *x, const MADA_T *
     ensures todo_nn: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
     ensures todo_l: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
 */
-static MADA_TN(mada_at_out) MADA_TN(mada_ref_at_partials)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
+static MADA_TN(mada_at_out) MADA_TN(mada_ref_at)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
         MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_TN(mada_scalars) sc, int vbar_max,
-        int lion_compat, MADA_T vmax)
+        int lion_compat, int partials, MADA_T vmax)
 {
     (void)n; /* the contract's bound */
-    const MADA_TN(mada_elem_out) r = MADA_TN(mada_elem_step_partials)(sc, vbar_max, lion_compat, x[i], g[i], gp[i],
+    const MADA_TN(mada_elem_out) r = MADA_TN(mada_elem_step)(sc, vbar_max, lion_compat, partials, x[i], g[i], gp[i],
                                                     m[i], v[i], vb[i], nn[i], l[i]);
     x[i] = r.x2;
     m[i] = r.m1;
@@ -342,8 +254,9 @@ static MADA_T MADA_TN(mada_ref_loop)(size_t n, MADA_T *x, const MADA_T *g, MADA_
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++) {
-        vmax = MADA_TN(mada_ref_at)(i, n, x, g, gp, m, v, vb, nn, l, sc, vbar_max, lion_compat,
-                                    vmax);
+        const MADA_TN(mada_at_out) o = MADA_TN(mada_ref_at)(i, n, x, g, gp, m, v, vb, nn, l, sc,
+                                                             vbar_max, lion_compat, 0, vmax);
+        vmax = o.vmax;
     }
     return vmax;
 }
@@ -429,9 +342,8 @@ static MADA_T MADA_TN(mada_ref_loop_partials)(size_t n, MADA_T *x, const MADA_T 
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++) {
-        const MADA_TN(mada_at_out) o = MADA_TN(mada_ref_at_partials)(i, n, x, g, gp, m, v, vb,
-                                                                      nn, l, sc, vbar_max,
-                                                                      lion_compat, vmax);
+        const MADA_TN(mada_at_out) o = MADA_TN(mada_ref_at)(i, n, x, g, gp, m, v, vb, nn, l, sc,
+                                                             vbar_max, lion_compat, 1, vmax);
         MADA_TN(mada_ref_store_partials)(i, n, x, g, gp, m, v, vb, nn, l, p0, p1, p2, p3, p4, p5,
                                          o.p, o.vmax);
         vmax = o.vmax;
@@ -445,7 +357,7 @@ static MADA_T MADA_TN(mada_ref_loop_partials)(size_t n, MADA_T *x, const MADA_T 
  * there at t = 1, spec 9); every element reads its inputs before anything of
  * it is written. */
 /*@ requires MADA_TN(mada_kargs_ok)(a);
-    requires MADA_TN(mada_scalars_ok)(a->s);
+    requires MADA_TN(mada_scalars_ok)(s);
     requires in_x: \forall integer k; 0 <= k < a->n ==>
         MADA_TN(mada_fin)(a->x[k], -MADA_XMAX, MADA_XMAX);
     requires in_g: \forall integer k; 0 <= k < a->n ==>
@@ -470,15 +382,15 @@ static MADA_T MADA_TN(mada_ref_loop_partials)(size_t n, MADA_T *x, const MADA_T 
     ensures stored: MADA_TN(mada_outputs_ok)(a->n, a->x, a->gp, a->m, a->v, a->vb, a->nn, a->l,
                                              \result);
 */
-MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a)
+MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars) s)
 {
     if (a->part[0])
         return MADA_TN(mada_ref_loop_partials)(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb,
                                                a->nn, a->l, a->part[0], a->part[1],
                                                a->part[2], a->part[3], a->part[4],
-                                               a->part[5], a->s, a->vbar_max, a->lion_compat);
+                                               a->part[5], s, a->vbar_max, a->lion_compat);
     return MADA_TN(mada_ref_loop)(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l,
-                                  a->s, a->vbar_max, a->lion_compat);
+                                  s, a->vbar_max, a->lion_compat);
 }
 
 /* Spec 9, t = 1 outside compat mode: the previous gradient is g_1 itself, so

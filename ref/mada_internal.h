@@ -71,7 +71,6 @@
         const T *g;                                                         \
         T *gp, *m, *v, *vb, *nn, *l;                                        \
         T *part[MADA_NCOEF];                                                \
-        mada_scalars_##SFX s;                                               \
         int vbar_max;                                                       \
         int lion_compat;                                                    \
     } mada_kargs_##SFX;
@@ -95,16 +94,16 @@ typedef struct {
     mada_backend id;
     int (*available)(void);
     /* One step; returns the largest v and vbar stored. */
-    float (*kernel_f32)(const mada_kargs_f32 *a);
-    double (*kernel_f64)(const mada_kargs_f64 *a);
+    float (*kernel_f32)(const mada_kargs_f32 *a, mada_scalars_f32 s);
+    double (*kernel_f64)(const mada_kargs_f64 *a, mada_scalars_f64 s);
     /* Canonical reduction of spec 6.1: sum_i g_i * p_i. */
     double (*reduce_f32)(const float *g, const float *p, size_t n);
     double (*reduce_f64)(const double *g, const double *p, size_t n);
 } mada_backend_ops;
 
 /* The scalar reference (ref/kernels.c). */
-float mada_ref_kernel_f32(const mada_kargs_f32 *a);
-double mada_ref_kernel_f64(const mada_kargs_f64 *a);
+float mada_ref_kernel_f32(const mada_kargs_f32 *a, mada_scalars_f32 s);
+double mada_ref_kernel_f64(const mada_kargs_f64 *a, mada_scalars_f64 s);
 double mada_ref_reduce_f32(const float *g, const float *p, size_t n);
 double mada_ref_reduce_f64(const double *g, const double *p, size_t n);
 /* Spec 9, t = 1: gp[i] = g[i] (the previous gradient is g_1 itself). */

@@ -396,13 +396,13 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
     if (opt->dtype == MADA_F32) {
         mada_kargs_f32 a;
         MADA_FILL_KARGS(a, opt, x, g, store);
-        mada_scalars_round_f32(&s64, &a.s);
-        opt->vmax = opt->be->kernel_f32(&a);
+        mada_scalars_f32 s32;
+        mada_scalars_round_f32(&s64, &s32);
+        opt->vmax = opt->be->kernel_f32(&a, s32);
     } else {
         mada_kargs_f64 a;
         MADA_FILL_KARGS(a, opt, x, g, store);
-        a.s = s64;
-        opt->vmax = opt->be->kernel_f64(&a);
+        opt->vmax = opt->be->kernel_f64(&a, s64);
     }
     opt->part_valid = store;
     opt->lr_prev = lr;

@@ -65,6 +65,17 @@ else
     echo "  SKIPPED: nvcc not found (not counted as passed)"
 fi
 
+# The proof harness of the domain (proofs/domain_harness.c) calls the library's
+# own functions: it must still compile against them, so that it cannot drift
+# from their signatures unnoticed.
+echo "== proofs/domain_harness.c compiles against ref/ (gcc -Wall -Wextra -Werror)"
+if gcc -std=c11 -Wall -Wextra -Werror -Wno-unused-function -Iinclude -Iref -fsyntax-only \
+       proofs/domain_harness.c; then
+    passed=$((passed + 1)); echo "  passed"
+else
+    failed=$((failed + 1)); echo "  FAILED"
+fi
+
 # README example: install into a scratch prefix, build with pkg-config, run.
 echo "== README example through make install and pkg-config"
 tmp=$(mktemp -d)

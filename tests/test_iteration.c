@@ -89,13 +89,13 @@ static void coef_before_update(mada_dtype d)
             mada_scalars_round_f32(&s64, &s32);
             mada_kargs_f32 a = {n, X, g2, A[MADA_ARR_GP], A[MADA_ARR_M],
                                 A[MADA_ARR_V], A[MADA_ARR_VB], A[MADA_ARR_N], A[MADA_ARR_L],
-                                {NULL}, s32, 0, 0};
-            mada_ref_kernel_f32(&a);
+                                {NULL}, 0, 0};
+            mada_ref_kernel_f32(&a, s32);
         } else {
             mada_kargs_f64 a = {n, X, g2, A[MADA_ARR_GP], A[MADA_ARR_M],
                                 A[MADA_ARR_V], A[MADA_ARR_VB], A[MADA_ARR_N], A[MADA_ARR_L],
-                                {NULL}, s64, 0, 0};
-            mada_ref_kernel_f64(&a);
+                                {NULL}, 0, 0};
+            mada_ref_kernel_f64(&a, s64);
         }
     }
     CU_ASSERT_FATAL(mada_step(o, x, g2, lr2) == MADA_OK);
