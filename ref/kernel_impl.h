@@ -351,9 +351,9 @@ static MADA_T MADA_TN(mada_ref_loop_partials)(size_t n, MADA_T *x, const MADA_T 
     return vmax;
 }
 
-/* One step over a->n elements (spec 5).  Returns the largest v and vbar
- * stored (+0 for n = 0): mada_step() checks it against MADA_V_MAX before the
- * next step.  The previous gradient is read from gp (mada_step() copies g
+/* One step over a->n elements (spec 5) with the step's scalars s.  Returns
+ * the largest v and vbar stored (+0 for n = 0): mada_step() checks it
+ * against MADA_V_MAX before the next step.  The previous gradient is read from gp (mada_step() copies g
  * there at t = 1, spec 9); every element reads its inputs before anything of
  * it is written. */
 /*@ requires MADA_TN(mada_kargs_ok)(a);

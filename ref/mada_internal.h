@@ -63,7 +63,10 @@
  * and writes g there (at t = 1 mada_step() first copies g into gp, spec 9).
  * part[] is all NULL when no partial is stored this step; otherwise every
  * part[k] is an array of n elements, those of coefficients that do not learn
- * pointing to one shared scratch array (docs/DECISIONS.md D6). */
+ * pointing to one shared scratch array (docs/DECISIONS.md D6).  The step's
+ * scalars are a separate argument of the kernel, passed by value (the proof
+ * of mada_step()'s composition needs them out of this struct,
+ * proofs/README.md, "The array loop"). */
 #define MADA_KARGS(T, SFX)                                                  \
     typedef struct {                                                        \
         size_t n;                                                           \
