@@ -3,8 +3,8 @@
  * mada_step()'s sequence in four stages, each a function whose contract
  * carries every fact the next stage needs, so that no goal has to carry a
  * quantified fact across a callee's writes in a large context (the lesson of
- * the array loop, proofs/README.md): the checks (h_check), the t = 1 set-up
- * (h_setup), the coefficients and scalars (h_scalars), the kernel call with
+ * the array loop, proofs/README.md): the checks (h_check), the coefficients
+ * and scalars (h_scalars), the t = 1 set-up (h_setup), the kernel call with
  * its argument struct (h_fill, h_kernel).  domain_step chains them.  The
  * type-independent pieces (h_hyper_ok, domain_coefs) are in
  * domain_harness.c. */
@@ -44,7 +44,7 @@ static int MADA_TN(h_check)(const mada_config *cfg, const MADA_T *x, const MADA_
     return 0;
 }
 
-/* Stage 2, spec 9 at t = 1: compat mode starts n at g_1^2; otherwise the
+/* Stage 3, spec 9 at t = 1: compat mode starts n at g_1^2; otherwise the
  * previous gradient is g_1 itself.  The contract carries every array's fact
  * across the set-up's writes and states the kernel's per-array requires. */
 /*@ requires cfg: \valid_read(cfg);
@@ -88,7 +88,7 @@ static void MADA_TN(h_setup)(const mada_config *cfg, int first, double vmax, siz
     }
 }
 
-/* Stage 3: the coefficients (the configuration's, updated by the hyper step
+/* Stage 2: the coefficients (the configuration's, updated by the hyper step
  * when it is due) and the step's scalars, as mada_step() computes them. */
 /*@ requires \valid_read(cfg) && mada_config_ok(cfg);
     requires hyper: h_hyper_ok(hs, hin);
