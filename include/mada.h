@@ -20,6 +20,15 @@
  * negative mada_status.  On error nothing observable changes (the optimizer,
  * the caller's buffers and files keep their bytes), except the diagnostic
  * returned by mada_last_error().
+ *
+ * Floating-point environment (docs/DECISIONS.md D17): every function that
+ * computes (mada_config_check, mada_create, mada_step, mada_set_coef,
+ * mada_save, mada_load) runs in the IEEE 754 default environment whatever
+ * the caller's: round to nearest even, no trap, no flush-to-zero, no
+ * denormals-are-zero.  It gives the caller's environment back exactly on
+ * return, rounding mode, traps and exception flags included.  So results do
+ * not depend on fesetround(), feenableexcept(), FTZ/DAZ set by the caller or
+ * by another library, and the library never raises SIGFPE.
  */
 #ifndef MADA_H
 #define MADA_H
@@ -70,7 +79,8 @@ typedef enum {
     MADA_E_CHECKSUM = -16,     /* state file checksum mismatch (corrupted)         */
     MADA_E_MISMATCH = -17,     /* state file for another n or element type         */
     MADA_E_STATE = -18,        /* optimizer state or state file outside the domain */
-    MADA_E_INDEX = -19         /* coefficient index out of range                   */
+    MADA_E_INDEX = -19,        /* coefficient index out of range                   */
+    MADA_E_LIMIT = -20         /* a step counter is at its largest value           */
 } mada_status;
 
 /* Human-readable, static description of a status code; never NULL. */
@@ -164,7 +174,9 @@ void mada_destroy(mada_opt *opt);
  * such i; in compat mode the first gradient must obey |g[i]| <= 2^27);
  * MADA_E_PARAM (likewise for x[i] and XMAX); MADA_E_STATE (the previous step
  * stored a second moment v or vbar above 2^100, outside the proved domain:
- * docs/DECISIONS.md D1). */
+ * docs/DECISIONS.md D1); MADA_E_LIMIT (a counter is at its largest value:
+ * t = 2^64 - 1, or, at a step that updates coefficients, the hyper-step count
+ * or a skip count could overflow: docs/DECISIONS.md D18). */
 int mada_step(mada_opt *opt, void *x, const void *g, double lr);
 
 /* Current coefficients q (after the last hyper step).  Errors: MADA_E_NULL. */
@@ -195,24 +207,29 @@ typedef struct {
 int mada_get_info(const mada_opt *opt, mada_info *info);
 
 /* The last error of a call on this optimizer as a sentence naming the cause
- * (for MADA_E_GRAD and MADA_E_PARAM: the first offending index and value);
- * "" if none.  Valid until the next call on opt.  Never NULL for non-NULL opt. */
+ * (for MADA_E_GRAD and MADA_E_PARAM: the first offending index and value;
+ * for file errors: the whole path and the system's reason); never truncated;
+ * "" if none.  Valid until the next call on opt.  Never NULL. */
 const char *mada_last_error(const mada_opt *opt);
 /* The index named by the last MADA_E_GRAD or MADA_E_PARAM error, else SIZE_MAX. */
 size_t mada_last_error_index(const mada_opt *opt);
 
 /* Save the whole optimizer (configuration, coefficients, hyper state, t,
  * moments, partials) to path: a versioned little-endian binary file with a
- * CRC-64 checksum (docs/STATE_FORMAT.md), written to a temporary file beside
- * path and renamed, so an existing file is never left half-written.  The file
- * is created with mode 0600 (owner only).  The optimizer is not changed.
- * Errors: MADA_E_NULL, MADA_E_IO, MADA_E_NOMEM. */
+ * CRC-64 checksum (docs/STATE_FORMAT.md), written to a temporary file in
+ * path's directory and renamed over path, so an existing file is never left
+ * half-written; any file name the system accepts works.  The file is created
+ * with mode 0600 (owner only).  The optimizer is not changed.
+ * Errors: MADA_E_NULL, MADA_E_IO (the directory cannot be opened or written,
+ * or path names a directory), MADA_E_NOMEM. */
 int mada_save(const mada_opt *opt, const char *path);
 
 /* Replace the optimizer's whole state by the one saved in path.  The file must
  * be of this format version, with this n and element type, an intact checksum
  * and content in the valid domain; otherwise the optimizer is left exactly as
- * it was.  Errors: MADA_E_NULL, MADA_E_IO, MADA_E_FORMAT, MADA_E_VERSION,
+ * it was.  A path that is not a regular file (a directory, FIFO, device or
+ * socket) is refused without being read and without blocking.
+ * Errors: MADA_E_NULL, MADA_E_IO, MADA_E_FORMAT, MADA_E_VERSION,
  * MADA_E_CHECKSUM, MADA_E_MISMATCH, MADA_E_STATE, MADA_E_NOMEM. */
 int mada_load(mada_opt *opt, const char *path);
 

@@ -24,29 +24,23 @@
  * WP proves every precondition of every call from the checks that precede
  * it; only the pointer facts that mada_step() establishes by construction
  * (buffers of n elements, the state allocated by the optimizer and checked
- * not to overlap x and g) and the state the previous step left are assumed
- * (domain_step's requires).  The state requirement is the kernel's own
+ * not to overlap x and g) and the arrays' state the previous step left are
+ * assumed (domain_step's requires; proofs/README.md lists each with what
+ * establishes it).  The scalar state (the step count, alpha_{t-1}, the
+ * hyper-optimizer's buffers and counters) is checked: mada_step_check_T()
+ * and mada_hyper_check().  The state requirement is the kernel's own
  * postcondition (`stored`, ref/kernel_impl.h) with vmax its result, which
  * the initial state (zeros, or 1e-15 in compat mode) and every state
  * mada_load() accepts also satisfy: so the requirement is inductive.
  */
 #include "mada_internal.h"
 
-/*@
-    // The hyper-optimizer's state the caller keeps: buffers finite once
-    // started, skip counters below their limit, alpha_{t-1} accepted.
-    predicate h_hyper_ok(mada_hyper_state hs, mada_hyper_input hin) =
-        mada_in(hin.lr_prev, 0.0, MADA_LR_MAX) &&
-        \forall integer k; 0 <= k < MADA_NCOEF ==>
-            mada_hyper_buf_ok(hs.c[k].hb) && hs.c[k].skipped < UINT64_MAX;
-*/
-
 /* The coefficients of a step: those of a configuration that passed
  * mada_config_check(), after the hyper step when it is due, with the
  * settings ref/optimizer.c (hyper_step) passes.  Copied field by field (no
  * loop): WP then sees the same values, not values equal as real numbers. */
 /*@ requires \valid_read(cfg) && mada_config_ok(cfg);
-    requires hyper: h_hyper_ok(hs, hin);
+    requires hyper: hyper != 0 ==> mada_hyper_ready(hs, hin.lr_prev);
     requires \valid(q + (0 .. MADA_NCOEF - 1)) && \separated(q + (0 .. MADA_NCOEF - 1), cfg);
     assigns q[0 .. MADA_NCOEF - 1];
     ensures mada_in(q[0], 0.0, MADA_BETA_MAX) && mada_in(q[1], 0.0, MADA_BETA_MAX) &&

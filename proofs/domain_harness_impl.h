@@ -10,35 +10,43 @@
  * domain_harness.c. */
 
 /* Stage 1, what mada_create()/mada_load() and mada_step() check before
- * anything changes: the configuration (mada_config_check) and the step's
- * values (mada_step_check_T, the call validate_step() makes). */
+ * anything changes: the configuration (mada_config_domain_check), the
+ * hyper-optimizer's state when a hyper step is due (mada_hyper_check), and
+ * the step count and the step's values (mada_step_check_T); the calls
+ * validate_step() makes. */
 /*@ requires \valid_read(cfg);
     requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
     requires \is_finite(vmax);
     assigns \nothing;
     ensures cfg: \result == 0 ==> mada_config_ok(cfg);
+    ensures steps: \result == 0 ==> t_prev < UINT64_MAX;
+    ensures hyper: \result == 0 && hyper != 0 ==> mada_hyper_ready(hs, lr_prev);
     ensures lr: \result == 0 ==> mada_in(lr, 0.0, MADA_LR_MAX);
     ensures vmax: \result == 0 ==> vmax <= MADA_V_MAX;
     ensures x: \result == 0 ==>
         \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
     ensures g: \result == 0 ==>
         \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    ensures g1: \result == 0 && first && cfg->compat ==>
+    ensures g1: \result == 0 && t_prev == 0 && cfg->compat ==>
         \forall integer k; 0 <= k < n ==>
             MADA_TN(mada_fin)(g[k], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
 */
 static int MADA_TN(h_check)(const mada_config *cfg, const MADA_T *x, const MADA_T *g, size_t n,
-                            double lr, double vmax, int first)
+                            double lr, double vmax, uint64_t t_prev, int hyper,
+                            mada_hyper_state hs, double lr_prev, uint64_t hyper_steps,
+                            uint64_t skipped)
 {
-    if (mada_config_check(cfg) != MADA_OK)
+    if (mada_config_domain_check(cfg) != MADA_OK)
         return 1;
-    const int compat_first = cfg->compat && first;
+    if (hyper && mada_hyper_check(hs, lr_prev, hyper_steps, skipped) != MADA_OK)
+        return 1;
+    const int compat_first = cfg->compat && t_prev == 0;
     size_t bad;
 #if MADA_F32_ROUND
-    if (mada_step_check_f32(x, g, n, lr, vmax, compat_first, &bad) != MADA_OK)
+    if (mada_step_check_f32(x, g, n, lr, vmax, t_prev, compat_first, &bad) != MADA_OK)
         return 1;
 #else
-    if (mada_step_check_f64(x, g, n, lr, vmax, compat_first, &bad) != MADA_OK)
+    if (mada_step_check_f64(x, g, n, lr, vmax, t_prev, compat_first, &bad) != MADA_OK)
         return 1;
 #endif
     return 0;
@@ -91,7 +99,7 @@ static void MADA_TN(h_setup)(const mada_config *cfg, int first, double vmax, siz
 /* Stage 2: the coefficients (the configuration's, updated by the hyper step
  * when it is due) and the step's scalars, as mada_step() computes them. */
 /*@ requires \valid_read(cfg) && mada_config_ok(cfg);
-    requires hyper: h_hyper_ok(hs, hin);
+    requires hyper: hyper != 0 ==> mada_hyper_ready(hs, hin.lr_prev);
     requires t >= 1;
     requires lr: mada_in(lr, 0.0, MADA_LR_MAX);
     assigns \nothing;
@@ -244,7 +252,8 @@ static MADA_T MADA_TN(h_kernel)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, con
  * pointer facts mada_step() establishes by construction (buffers of n
  * elements, the optimizer's own allocations disjoint from x, g and the
  * configuration, the kernel argument struct *a a distinct object) and the
- * state the previous step left are assumed. */
+ * arrays' state the previous step left are assumed; every scalar of the
+ * state is checked (stage 1). */
 /*@ requires cfg: \valid_read(cfg);
     requires arrays: \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
         \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
@@ -272,17 +281,17 @@ static MADA_T MADA_TN(h_kernel)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, con
     requires st_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
     requires st_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
     requires st_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    requires steps: t_prev < UINT64_MAX;
-    requires hyper: h_hyper_ok(hs, hin);
 */
 int MADA_TN(domain_step)(const mada_config *cfg, mada_hyper_state hs, mada_hyper_input hin,
+                         uint64_t hyper_steps, uint64_t skipped,
                          int hyper, uint64_t t_prev, MADA_T *x, const MADA_T *g, double lr,
                          double vmax, size_t n, MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb,
                          MADA_T *nn, MADA_T *l, int store, MADA_T *p0, MADA_T *p1, MADA_T *p2,
                          MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_kargs) *a)
 {
     /* mada_create() / mada_load(), then mada_step()'s checks. */
-    if (MADA_TN(h_check)(cfg, x, g, n, lr, vmax, t_prev == 0) != 0)
+    if (MADA_TN(h_check)(cfg, x, g, n, lr, vmax, t_prev, hyper, hs, hin.lr_prev, hyper_steps,
+                         skipped) != 0)
         return 1;
     /* Nothing below can fail.  mada_step() runs the t = 1 set-up before the
      * hyper step and the scalars; they commute (the set-up writes only gp

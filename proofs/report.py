@@ -1,8 +1,14 @@
 #!/usr/bin/env python3
 """The proof table of proofs/run.sh, from Frama-C 25's reports and logs.
 
-usage: report.py MANIFEST [--wall SECONDS] [--summary FILE] [--narrowed]
+usage: report.py MANIFEST [--wall SECONDS] [--summary FILE] [--verdicts FILE] [--narrowed]
                  [--callgraph DOT --metrics LOG --readme README]
+
+--verdicts FILE: one line per WP goal, "group goal verdict", sorted: what the
+run decided, without times or step counts.  Two runs of the same sources give
+the same file whatever the machine's load (every prover that can run out of
+time runs under a deterministic resource limit, groups.conf), which
+`make verify-load` checks.
 
 --narrowed (run.sh --fct/--prop): the selected goals decide; the
 -report-classify statuses, which cover the whole program, do not (a callee's
@@ -10,6 +16,7 @@ precondition stays unknown at the call sites of functions that were not run).
 
 MANIFEST (written by run.sh) has one tab-separated line per group run:
   kind(wp|eva) group model provers wp-json log report-json wall-seconds frama-c-rc functions
+  [step-limit backstop-seconds]
 
 Contract coverage (with --callgraph, full runs): WP is modular, so a proof of
 F assumes the contracts of the functions F calls.  Every callee of a function
@@ -65,11 +72,16 @@ def secs(txt):
     return total if ok else None
 
 
-def read_log(path):
+STEPS_RE = re.compile(r'^\d+$')
+
+
+def read_log(path, verdicts=None, steps=None):
     """-> (goal -> seconds, goal names, (proved, total) of the last
     'Proved goals' line or None).  Goal names have the model prefix
     (typed_, typed_real_) stripped; for a failed goal the time is the sum
-    over the provers tried."""
+    over the provers tried.  If given, verdicts (goal -> 'Valid', 'Timeout',
+    'Unknown', 'Failed', ...) and steps (goal -> resource units the prover
+    that decided used, when it reports them) are filled."""
     times, names, proved, failed = {}, [], None, None
     with open(path, errors='replace') as f:
         for line in f:
@@ -83,6 +95,8 @@ def read_log(path):
                 names.append(m.group(1))
                 failed = MODEL_RE.sub('', m.group(1), count=1)
                 times[failed] = 0.0
+                if verdicts is not None:
+                    verdicts[failed] = 'Failed'
                 continue
             if failed is not None and line.startswith('  ') and ':' in line:
                 for p in TIME_RE.findall(line.split(':', 1)[1]):
@@ -95,12 +109,17 @@ def read_log(path):
             if not m:
                 continue
             names.append(m.group(2))
+            goal = MODEL_RE.sub('', m.group(2), count=1)
             t = 0.0
             for p in TIME_RE.findall(m.group(4)):
                 s = secs(p)
                 if s is not None:
                     t += s
-            times[MODEL_RE.sub('', m.group(2), count=1)] = t
+                elif steps is not None and STEPS_RE.match(p.strip()):
+                    steps[goal] = int(p.strip())
+            times[goal] = t
+            if verdicts is not None:
+                verdicts[goal] = m.group(3)
     return times, names, proved
 
 
@@ -135,6 +154,9 @@ class Group:
         (self.kind, self.name, self.model, self.provers, self.json, self.log,
          self.rep, wall, rc) = fields[:9]
         self.fcts = fields[9].split(',') if len(fields) > 9 and fields[9] else []
+        self.step_limit = int(fields[10]) if len(fields) > 10 and fields[10].isdigit() else None
+        self.backstop = float(fields[11]) if len(fields) > 11 and fields[11] else None
+        self.verdicts, self.steps, self.times = {}, {}, {}
         self.wall, self.rc = float(wall), int(rc)
         self.rows, self.valid, self.total = [], 0, 0
         self.proved_props = set()
@@ -153,7 +175,8 @@ class Group:
 
 def do_wp(g):
     try:
-        times, names, proved = read_log(g.log)
+        times, names, proved = read_log(g.log, g.verdicts, g.steps)
+        g.times = times
     except OSError:
         g.error(f'no log {g.log}')
         return
@@ -402,6 +425,23 @@ def coverage_report(wp, cg):
     return out, n_unproved_contracts, n_undoc, coverage_checked, status
 
 
+def margins(g):
+    """The most demanding proved goal of a group by resource units and by
+    time, with the margins to the step limit and the backstop."""
+    out = []
+    proved = [k for k, v in g.verdicts.items() if v == 'Valid']
+    st = [(g.steps[k], k) for k in proved if k in g.steps]
+    if st and g.step_limit:
+        n, k = max(st)
+        out.append(f'most steps: {k}: {n} of {g.step_limit} (margin {g.step_limit / n:.1f}x)')
+    tm = [(g.times.get(k, 0.0), k) for k in proved]
+    if tm and g.backstop:
+        t, k = max(tm)
+        out.append(f'slowest: {k}: {t:.1f} s of the {g.backstop:.0f} s backstop'
+                   + (f' (margin {g.backstop / t:.0f}x)' if t > 0 else ''))
+    return out
+
+
 NARROWED = False  # --narrowed: run.sh --fct/--prop
 DEFER = False     # full run: cross-group statuses resolved with the callgraph
 
@@ -426,6 +466,11 @@ def main(argv):
     if '--summary' in args:
         i = args.index('--summary')
         summary = args[i + 1]
+        del args[i:i + 2]
+    verdicts_out = None
+    if '--verdicts' in args:
+        i = args.index('--verdicts')
+        verdicts_out = args[i + 1]
         del args[i:i + 2]
     if len(args) != 1:
         print(__doc__.strip(), file=sys.stderr)
@@ -466,10 +511,13 @@ def main(argv):
         n_valid += g.valid
         n_total += g.total
     print()
-    print('per group (wall time):')
+    print('per group (wall time; the goal that used most of its resource limit, and the '
+          'slowest goal against the wall-clock backstop):')
     for g in wp:
         print(f'  {g.name:<{wg}}  {g.model:<13}  {g.valid:>5} / {g.total:<5} goals  '
               f'{g.wall:>7.1f} s  {g.status}')
+        for line in margins(g):
+            print(f'      {line}')
         for n in g.notes:
             print(f'      {n}')
     eva_alarms = eva_unknown = 0
@@ -508,6 +556,15 @@ def main(argv):
     eva_txt = (f'; EVA: {eva_alarms} alarms, {eva_unknown} unknown' if n_eva else '')
     print(f'TOTAL  {n_valid} / {n_total} goals proved (WP){eva_txt}{wall_txt}  '
           f'{"OK" if status == 0 else "FAILED"}')
+    if verdicts_out:
+        with open(verdicts_out, 'w') as f:
+            for g in wp:
+                for goal in sorted(g.verdicts):
+                    f.write(f'{g.name}\t{goal}\t{g.verdicts[goal]}\n')
+            for g in groups:
+                if g.kind == 'eva':
+                    f.write(f'{g.name}\t-\t{g.status} alarms={getattr(g, "alarms", None)} '
+                            f'unknown={len(getattr(g, "unknown", []))}\n')
     if summary:
         bad_groups = ','.join(g.name for g in groups if g.status != 'ok') or '-'
         eva_by_wp = sum(len(getattr(g, 'by_wp', [])) for g in groups if g.kind == 'eva')

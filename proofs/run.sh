@@ -7,7 +7,8 @@
 # Narrowing (one group; used by proofs/mutants/run.sh, handy by hand):
 #   --fct F1,F2    prove these functions instead of the group's list
 #   --prop P1,P2   only these properties (WP -wp-prop names, e.g. v1, real_formula_q)
-#   --timeout T    prover timeout in seconds instead of the group's
+#   --steps N      prover resource limit (cvc5 --rlimit, z3 rlimit) instead of the group's
+#   --timeout T    wall-clock backstop per goal in seconds instead of the group's
 #   --provers P    WP provers instead of the group's (e.g. gappa)
 # Other options:
 #   --out DIR      where logs, reports and the Why3 configuration go (default build/proofs)
@@ -28,13 +29,15 @@ root=$(cd "$here/.." && pwd)
 cd "$root" || exit 2
 
 out=build/proofs
-fct_override="" prop_override="" timeout_override="" provers_override="" list=0 no_eva=0
+fct_override="" prop_override="" timeout_override="" steps_override="" provers_override=""
+list=0 no_eva=0
 declare -a want=()
 while [ $# -gt 0 ]; do
     case $1 in
         --fct) fct_override=${2:?--fct needs a list}; shift 2;;
         --prop) prop_override=${2:?--prop needs a list}; shift 2;;
         --timeout) timeout_override=${2:?--timeout needs seconds}; shift 2;;
+        --steps) steps_override=${2:?--steps needs a number}; shift 2;;
         --provers) provers_override=${2:?--provers needs a list}; shift 2;;
         --out) out=${2:?--out needs a directory}; shift 2;;
         --list) list=1; shift;;
@@ -49,8 +52,10 @@ out=$(cd "$out" && pwd)
 conf=$here/groups.conf
 
 # ---- groups.conf --------------------------------------------------------------
-# name | model | provers | timeout | extra options | files | functions
-declare -a G_NAME=() G_MODEL=() G_PROVERS=() G_TIMEOUT=() G_EXTRA=() G_FILES=() G_FCTS=()
+# name | model | provers | limits | extra options | files | functions
+# limits: STEPS/SECONDS for WP groups (a deterministic resource limit per goal
+# and prover, and a wall-clock backstop), SECONDS for EVA.
+declare -a G_NAME=() G_MODEL=() G_PROVERS=() G_TIMEOUT=() G_STEPS=() G_EXTRA=() G_FILES=() G_FCTS=()
 trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; s=${s%"${s##*[![:space:]]}"}; printf '%s' "$s"; }
 lineno=0
 while IFS= read -r line || [ -n "$line" ]; do
@@ -63,7 +68,14 @@ while IFS= read -r line || [ -n "$line" ]; do
     [ -n "${f8-}" ] && bad="more than 7 fields"
     [[ $name =~ ^[A-Za-z0-9_.-]+$ ]] || bad="bad name '$name'"
     case $model in float|float-special|real|eva) ;; *) bad="unknown model '$model'";; esac
-    [[ $tmo =~ ^[0-9]+$ ]] || bad="timeout '$tmo' is not a number of seconds"
+    steps=""
+    if [ "$model" = eva ]; then
+        [[ $tmo =~ ^[0-9]+$ ]] || bad="limit '$tmo' is not a number of seconds"
+    elif [[ $tmo =~ ^([0-9]+)/([0-9]+)$ ]]; then
+        steps=${BASH_REMATCH[1]} tmo=${BASH_REMATCH[2]}
+    else
+        bad="limits '$tmo' are not STEPS/SECONDS (a WP group needs a step limit: its verdict must not depend on the machine's load)"
+    fi
     [ -n "$files" ] || bad="no files"
     [ -n "$fcts" ] || bad="no functions"
     if [ "$model" != eva ] && [ -z "$provers" ]; then bad="no provers"; fi
@@ -74,6 +86,7 @@ while IFS= read -r line || [ -n "$line" ]; do
         exit 2
     fi
     G_NAME+=("$name"); G_MODEL+=("$model"); G_PROVERS+=("$provers"); G_TIMEOUT+=("$tmo")
+    G_STEPS+=("$steps")
     G_EXTRA+=("$extra"); G_FILES+=("$files"); G_FCTS+=("$fcts")
 done <"$conf"
 
@@ -153,6 +166,8 @@ for i in "${order[@]}"; do
     extra=${G_EXTRA[$i]} fcts=${G_FCTS[$i]}
     [ -n "$fct_override" ] && fcts=$fct_override
     [ -n "$timeout_override" ] && tmo=$timeout_override
+    steps=${G_STEPS[$i]}
+    [ -n "$steps_override" ] && steps=$steps_override
     [ -n "$provers_override" ] && [ "$model" != eva ] && provers=$provers_override
     declare -a files=()
     for f in ${G_FILES[$i]}; do files+=("$root/$f"); done
@@ -189,7 +204,7 @@ for i in "${order[@]}"; do
         fi
         # shellcheck disable=SC2086
         frama-c -cpp-extra-args="$cpp" "${files[@]}" -wp "${mopt[@]}" -wp-fct "$fcts" \
-            -wp-prop="$prop" -wp-prover "$provers" -wp-timeout "$tmo" -wp-par 2 \
+            -wp-prop="$prop" -wp-prover "$provers" -wp-steps "$steps" -wp-timeout "$tmo" -wp-par 2 \
             -wp-cache none -wp-report-json "$json" $extra \
             -then -report-classify -report-unclassified-unknown ERROR -report-output "$rep" \
             >"$log" 2>&1
@@ -198,8 +213,8 @@ for i in "${order[@]}"; do
     t1=$(date +%s.%N)
     wall=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")
     kind=wp; [ "$model" = eva ] && kind=eva
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$model" "$provers" \
-        "$json" "$log" "$rep" "$wall" "$rc" "$fcts" >>"$manifest"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$model" "$provers" \
+        "$json" "$log" "$rep" "$wall" "$rc" "$fcts" "${steps:--}" "$tmo" >>"$manifest"
 done
 # Contract coverage (full runs only): every function whose contract a proved
 # function relies on is itself proved in a float group, or has no body (an
@@ -226,7 +241,7 @@ fi
 
 t_end=$(date +%s.%N)
 python3 "$here/report.py" "$manifest" --wall "$(awk "BEGIN{printf \"%.1f\", $t_end - $t_all}")" \
-    --summary "$out/summary.txt" "${cov[@]}" ${fct_override:+--narrowed} \
+    --summary "$out/summary.txt" --verdicts "$out/verdicts.tsv" "${cov[@]}" ${fct_override:+--narrowed} \
     ${prop_override:+--narrowed}
 }
 main "$@"

@@ -232,3 +232,39 @@ mada_hyper_state mada_hyper_update(mada_hyper_state s, mada_hyper_input in)
     }
     return r;
 }
+
+/* A started buffer holds a finite value. */
+/*@ assigns \result \from b;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> mada_hyper_buf_ok(b);
+*/
+static int hyper_buf_ok(mada_hyper_buf b)
+{
+    return !b.started || isfinite(b.buf);
+}
+
+int mada_hyper_check(mada_hyper_state s, double lr_prev, uint64_t hyper_steps,
+                     uint64_t skipped)
+{
+    if (hyper_steps == UINT64_MAX || skipped > UINT64_MAX - MADA_NCOEF)
+        return MADA_E_LIMIT;
+    /*@ loop invariant 0 <= k <= MADA_NCOEF;
+        loop invariant \forall integer j; 0 <= j < k ==> s.c[j].skipped < UINT64_MAX;
+        loop assigns k;
+        loop variant MADA_NCOEF - k;
+    */
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (s.c[k].skipped == UINT64_MAX)
+            return MADA_E_LIMIT;
+    if (!mada_in_range(lr_prev, 0.0, MADA_LR_MAX))
+        return MADA_E_STATE;
+    /*@ loop invariant 0 <= k <= MADA_NCOEF;
+        loop invariant \forall integer j; 0 <= j < k ==> mada_hyper_buf_ok(s.c[j].hb);
+        loop assigns k;
+        loop variant MADA_NCOEF - k;
+    */
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (!hyper_buf_ok(s.c[k].hb))
+            return MADA_E_STATE;
+    return MADA_OK;
+}

@@ -121,11 +121,8 @@ typedef struct {
  * its configuration passed mada_config_check() (mada_config_ok: eta finite
  * >= 0, mu in [0, 1], hclip finite > 0, a learning q and its [lo, hi] inside
  * [0, 1]); q changes only through mada_set_coef() (checked by mada_coef_ok)
- * and this function (which keeps lo <= q <= hi); a buffer starts at 0, is
- * loaded only if finite (ref/state_file.c) and stays finite (ensured here);
- * lr_prev is a learning rate mada_step() accepted or a loaded one checked to
- * lie in [0, LR_MAX]; skipped <= t - 1 < UINT64_MAX (a loaded state has
- * skipped_coef <= t and t < UINT64_MAX, and each step adds at most one). */
+ * and this function (which keeps lo <= q <= hi); alpha_{t-1}, the buffers
+ * and the skip counts pass mada_hyper_check() before the step (below). */
 /*@ requires lr_prev: mada_in(in.lr_prev, 0.0, MADA_LR_MAX);
     requires hclip: \is_finite(in.hclip) && in.hclip > 0.0;
     requires ready: \forall integer k; 0 <= k < MADA_NCOEF ==>
@@ -137,5 +134,31 @@ typedef struct {
                              in.hi[k]);
 */
 mada_hyper_state mada_hyper_update(mada_hyper_state s, mada_hyper_input in);
+
+/*@ // What mada_hyper_update() needs of the state the previous steps left:
+    // alpha_{t-1} accepted, every started buffer finite, every skip count
+    // able to count one more.
+    predicate mada_hyper_ready(mada_hyper_state s, double lr_prev) =
+        mada_in(lr_prev, 0.0, MADA_LR_MAX) &&
+        \forall integer k; 0 <= k < MADA_NCOEF ==>
+            mada_hyper_buf_ok(s.c[k].hb) && s.c[k].skipped < UINT64_MAX;
+*/
+
+/* The hyper-optimizer's state before a hyper step (issue 8): mada_step()
+ * calls it before changing anything, whenever the step will update
+ * coefficients.  MADA_E_LIMIT when a counter the step increments could
+ * overflow (the hyper-step count; a per-coefficient skip count; the total
+ * skip count, which grows by at most MADA_NCOEF); MADA_E_STATE when
+ * alpha_{t-1} is outside [0, LR_MAX] or a started buffer is not finite
+ * (no step leaves such a state; mada_load() refuses it too); else MADA_OK,
+ * and then mada_hyper_update()'s preconditions on s and lr_prev hold. */
+/*@ assigns \result \from s, lr_prev, hyper_steps, skipped;
+    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_STATE;
+    ensures ready: \result == MADA_OK ==> mada_hyper_ready(s, lr_prev);
+    ensures counts: \result == MADA_OK ==>
+        hyper_steps < UINT64_MAX && skipped <= UINT64_MAX - MADA_NCOEF;
+*/
+int mada_hyper_check(mada_hyper_state s, double lr_prev, uint64_t hyper_steps,
+                     uint64_t skipped);
 
 #endif /* MADA_HYPER_H */

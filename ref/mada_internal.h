@@ -148,9 +148,22 @@ struct mada_opt {
     void *part_sink;                     /* scratch for the partials of the
                                             others, when some but not all learn */
     const mada_backend_ops *be;
-    char err[200];
+    char *err;                           /* diagnostic of the last call, sized
+                                            to fit (never truncated)          */
+    size_t err_cap;                      /* bytes allocated at err            */
     size_t err_index;
 };
+
+/* Initial size of the diagnostic buffer (it grows as a message needs). */
+#define MADA_ERR_MIN 256u
+
+/* ref/optimizer.c: set opt's diagnostic (printf-style) and its element index
+ * (SIZE_MAX if none); returns status.  And clear it. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int mada_fail(mada_opt *opt, int status, size_t index, const char *fmt, ...);
+void mada_clear_error(mada_opt *opt);
 
 /* ref/optimizer.c: allocate the element storage of opt (n, dtype, cfg set;
  * partials for learning coefficients only), initialised for t = 0; on failure

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fpenv.h"
 #include "mada_internal.h"
 
 /* ---- Status text ------------------------------------------------------------ */
@@ -26,27 +27,57 @@ const char *mada_strerror(int status)
     case MADA_E_DTYPE: return "unknown element type";
     case MADA_E_PRESET: return "unknown preset name";
     case MADA_E_BACKEND: return "unknown backend, or backend not available on this machine";
-    case MADA_E_IO: return "file could not be opened, read or written";
+    case MADA_E_IO: return "file could not be opened, read or written, or is not a regular file";
     case MADA_E_FORMAT: return "not a MADA state file, or truncated";
     case MADA_E_VERSION: return "unsupported state file version";
     case MADA_E_CHECKSUM: return "state file checksum mismatch (file corrupted)";
     case MADA_E_MISMATCH: return "state file is for another size or element type";
-    case MADA_E_STATE: return "state file content outside the valid domain";
+    case MADA_E_STATE: return "optimizer state outside the valid domain (a state file's content, or a second moment above 2^100 left by the previous step)";
     case MADA_E_INDEX: return "coefficient index out of range";
+    case MADA_E_LIMIT: return "a step counter is at its largest value (the step count, the hyper-step count or a skip count would overflow)";
     default: return "unknown status code";
     }
 }
 
-/* Record a diagnostic on opt and return status. */
-static int fail(mada_opt *opt, int status, size_t index, const char *fmt, ...)
+/* ---- Diagnostics --------------------------------------------------------------- */
+/* The diagnostic buffer grows to fit every message whole (a message may quote
+ * a path of any length).  Only when that allocation fails is a fixed text
+ * kept instead. */
+static const char err_nomem[] = "(the diagnostic could not be stored: out of memory)";
+
+int mada_fail(mada_opt *opt, int status, size_t index, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(opt->err, sizeof opt->err, fmt, ap);
+    const int len = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     opt->err_index = index;
+    if (len < 0) {
+        opt->err[0] = '\0';
+        return status;
+    }
+    if ((size_t)len >= opt->err_cap) {
+        char *bigger = realloc(opt->err, (size_t)len + 1);
+        if (!bigger) {
+            memcpy(opt->err, err_nomem, sizeof err_nomem); /* err_cap >= MADA_ERR_MIN */
+            return status;
+        }
+        opt->err = bigger;
+        opt->err_cap = (size_t)len + 1;
+    }
+    va_start(ap, fmt);
+    vsnprintf(opt->err, opt->err_cap, fmt, ap);
+    va_end(ap);
     return status;
 }
+
+void mada_clear_error(mada_opt *opt)
+{
+    opt->err[0] = '\0';
+    opt->err_index = SIZE_MAX;
+}
+
+#define fail mada_fail
 
 /* ---- Presets (spec 3.1) ----------------------------------------------------- */
 typedef struct {
@@ -116,6 +147,15 @@ int mada_config_compat(mada_config *cfg)
     cfg->lb1 = 0.95;
     cfg->lb2 = 0.98;
     return MADA_OK;
+}
+
+int mada_config_check(const mada_config *cfg)
+{
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = mada_config_domain_check(cfg);
+    mada_fpenv_leave(&env);
+    return rc;
 }
 
 /* ---- Creation ----------------------------------------------------------------- */
@@ -196,16 +236,15 @@ nomem:
     return MADA_E_NOMEM;
 }
 
-int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg)
+static int create_in_default_env(mada_opt **out, size_t n, mada_dtype dtype,
+                                 const mada_config *cfg)
 {
-    if (!out || !cfg)
-        return MADA_E_NULL;
     const size_t esz = dtype_size(dtype);
     if (esz == 0)
         return MADA_E_DTYPE;
     if (n == 0 || n > (SIZE_MAX - 64) / esz)
         return MADA_E_SIZE;
-    int rc = mada_config_check(cfg);
+    int rc = mada_config_domain_check(cfg);
     if (rc != MADA_OK)
         return rc;
     mada_backend b;
@@ -214,13 +253,19 @@ int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *c
     mada_opt *opt = calloc(1, sizeof *opt);
     if (!opt)
         return MADA_E_NOMEM;
+    opt->err_cap = MADA_ERR_MIN;
+    opt->err_index = SIZE_MAX;
+    if (!(opt->err = calloc(1, opt->err_cap))) {
+        free(opt);
+        return MADA_E_NOMEM;
+    }
     opt->n = n;
     opt->dtype = dtype;
     opt->esz = esz;
     opt->cfg = *cfg;
-    opt->err_index = SIZE_MAX;
     opt->be = mada_backend_ops_get(b);
     if ((rc = mada_opt_alloc_arrays(opt)) != MADA_OK) {
+        free(opt->err);
         free(opt);
         return rc;
     }
@@ -228,11 +273,23 @@ int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *c
     return MADA_OK;
 }
 
+int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg)
+{
+    if (!out || !cfg)
+        return MADA_E_NULL;
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = create_in_default_env(out, n, dtype, cfg);
+    mada_fpenv_leave(&env);
+    return rc;
+}
+
 void mada_destroy(mada_opt *opt)
 {
     if (!opt)
         return;
     mada_opt_free_arrays(opt);
+    free(opt->err);
     free(opt);
 }
 
@@ -243,9 +300,39 @@ static int overlaps(const void *a, size_t alen, const void *b, size_t blen)
     return pa < pb + blen && pb < pa + alen;
 }
 
+static uint64_t max_u64(const uint64_t *a, int n)
+{
+    uint64_t m = 0;
+    for (int k = 0; k < n; k++)
+        m = a[k] > m ? a[k] : m;
+    return m;
+}
+
 static const char *nonfinite_word(double v)
 {
     return isnan(v) ? "NaN" : isinf(v) ? "infinite" : "too large";
+}
+
+/* The hyper-optimizer's state of opt as mada_hyper_update() takes it. */
+static mada_hyper_state hyper_state_of(const mada_opt *opt)
+{
+    mada_hyper_state s;
+    for (int k = 0; k < MADA_NCOEF; k++) {
+        s.c[k].q = opt->cfg.coef[k];
+        s.c[k].hb = opt->hb[k];
+        s.c[k].hgrad = opt->hypergrad[k];
+        s.c[k].skipped = opt->skipped_coef[k];
+    }
+    s.nskip = 0;
+    return s;
+}
+
+/* Spec 7 step 2: step opt->t + 1 (opt->t < UINT64_MAX) updates the
+ * coefficients from the partials the previous step stored. */
+static int hyper_due(const mada_opt *opt)
+{
+    const uint64_t t = opt->t + 1;
+    return t >= 2 && t - 1 > opt->cfg.warmup && mada_any_learning(&opt->cfg) && opt->part_valid;
 }
 
 /* Spec 8: everything mada_step() checks, in order, before changing anything. */
@@ -265,16 +352,39 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
             return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
                         "mada_step: a caller buffer overlaps the optimizer's own state");
     }
+    /* The hyper-optimizer's state when this step updates coefficients: its
+     * counters can count this step, alpha_{t-1} and the momentum buffers are
+     * in their domain (ref/hyper.c; what mada_hyper_update() requires). */
+    if (opt->t < UINT64_MAX && hyper_due(opt)) {
+        const int hrc = mada_hyper_check(hyper_state_of(opt), opt->lr_prev, opt->hyper_steps,
+                                         opt->skipped);
+        if (hrc == MADA_E_LIMIT)
+            return fail(opt, hrc, SIZE_MAX,
+                        "mada_step: a hyper-step counter is at its largest value (hyper steps "
+                        "%llu, skipped events %llu, at most %llu per coefficient): this step "
+                        "could overflow it",
+                        (unsigned long long)opt->hyper_steps, (unsigned long long)opt->skipped,
+                        (unsigned long long)max_u64(opt->skipped_coef, MADA_NCOEF));
+        if (hrc != MADA_OK)
+            return fail(opt, hrc, SIZE_MAX,
+                        "mada_step: the hyper-optimizer state is outside its domain (alpha_{t-1} "
+                        "= %g, or a momentum buffer not finite)", opt->lr_prev);
+    }
     /* The value checks: ref/validate.c, whose contract is what the kernels
      * require (proofs/domain_harness.c). */
     const int compat_first = opt->cfg.compat && opt->t == 0;
     const int f32 = opt->dtype == MADA_F32;
     size_t i;
-    const int rc = f32 ? mada_step_check_f32(x, g, opt->n, lr, opt->vmax, compat_first, &i)
-                       : mada_step_check_f64(x, g, opt->n, lr, opt->vmax, compat_first, &i);
+    const int rc =
+        f32 ? mada_step_check_f32(x, g, opt->n, lr, opt->vmax, opt->t, compat_first, &i)
+            : mada_step_check_f64(x, g, opt->n, lr, opt->vmax, opt->t, compat_first, &i);
     switch (rc) {
     case MADA_OK:
         break;
+    case MADA_E_LIMIT:
+        return fail(opt, rc, SIZE_MAX,
+                    "mada_step: the step count t = %llu is at its largest value: a step would "
+                    "wrap it to 0", (unsigned long long)opt->t);
     case MADA_E_LR:
         return fail(opt, rc, SIZE_MAX, "mada_step: learning rate %g is not in [0, %g]", lr,
                     MADA_LR_MAX);
@@ -302,7 +412,6 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
 static void hyper_step(mada_opt *opt, const void *g)
 {
     mada_hyper_input in;
-    mada_hyper_state s;
     for (int k = 0; k < MADA_NCOEF; k++) {
         in.H[k] = !(opt->cfg.eta[k] > 0.0) ? 0.0
                   : opt->dtype == MADA_F32 ? opt->be->reduce_f32(g, opt->part[k], opt->n)
@@ -311,16 +420,12 @@ static void hyper_step(mada_opt *opt, const void *g)
         in.mu[k] = opt->cfg.mu[k];
         in.lo[k] = opt->cfg.lo[k];
         in.hi[k] = opt->cfg.hi[k];
-        s.c[k].q = opt->cfg.coef[k];
-        s.c[k].hb = opt->hb[k];
-        s.c[k].hgrad = opt->hypergrad[k];
-        s.c[k].skipped = opt->skipped_coef[k];
     }
     in.lr_prev = opt->lr_prev;
     in.hclip = opt->cfg.hclip;
-    s.nskip = 0;
-    /* mada_hyper_update's preconditions hold here (ref/hyper.h says why). */
-    s = mada_hyper_update(s, in);
+    /* mada_hyper_update's preconditions hold here: mada_hyper_check() and the
+     * configuration's check established them (ref/hyper.h). */
+    const mada_hyper_state s = mada_hyper_update(hyper_state_of(opt), in);
     for (int k = 0; k < MADA_NCOEF; k++) {
         opt->cfg.coef[k] = s.c[k].q;
         opt->hb[k] = s.c[k].hb;
@@ -350,17 +455,14 @@ static void hyper_step(mada_opt *opt, const void *g)
         (A).lion_compat = (O)->cfg.compat;                                   \
     } while (0)
 
-int mada_step(mada_opt *opt, void *x, const void *g, double lr)
+static int step_in_default_env(mada_opt *opt, void *x, const void *g, double lr)
 {
-    if (!opt)
-        return MADA_E_NULL;
-    opt->err[0] = '\0';
-    opt->err_index = SIZE_MAX;
     int rc = validate_step(opt, x, g, lr);
     if (rc != MADA_OK)
         return rc;
 
     /* Nothing below can fail. */
+    const int hyper = hyper_due(opt);
     const uint64_t t = opt->t + 1;
     const int learning = mada_any_learning(&opt->cfg);
     /* Spec 9: at t = 1 the previous gradient is g_1 itself (compat: 0, and n
@@ -376,7 +478,7 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
             mada_first_gp_f64(opt->n, g, opt->arr[MADA_ARR_GP]);
     }
 
-    if (t >= 2 && t - 1 > opt->cfg.warmup && learning && opt->part_valid)
+    if (hyper)
         hyper_step(opt, g);
 
     mada_scalar_inputs si;
@@ -410,6 +512,18 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
     return MADA_OK;
 }
 
+int mada_step(mada_opt *opt, void *x, const void *g, double lr)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = step_in_default_env(opt, x, g, lr);
+    mada_fpenv_leave(&env);
+    return rc;
+}
+
 /* ---- Coefficients and information ------------------------------------------------ */
 int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF])
 {
@@ -419,12 +533,8 @@ int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF])
     return MADA_OK;
 }
 
-int mada_set_coef(mada_opt *opt, int q, double value)
+static int set_coef_in_default_env(mada_opt *opt, int q, double value)
 {
-    if (!opt)
-        return MADA_E_NULL;
-    opt->err[0] = '\0';
-    opt->err_index = SIZE_MAX;
     if (q < 0 || q >= MADA_NCOEF)
         return fail(opt, MADA_E_INDEX, SIZE_MAX, "mada_set_coef: index %d not in [0, %d)",
                     q, MADA_NCOEF);
@@ -434,6 +544,18 @@ int mada_set_coef(mada_opt *opt, int q, double value)
                     value, q);
     opt->cfg.coef[q] = value;
     return MADA_OK;
+}
+
+int mada_set_coef(mada_opt *opt, int q, double value)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = set_coef_in_default_env(opt, q, value);
+    mada_fpenv_leave(&env);
+    return rc;
 }
 
 int mada_get_config(const mada_opt *opt, mada_config *cfg)

@@ -8,18 +8,23 @@
  *   arrays   m, v, vbar, n, gp, l, then the partials of each coefficient in
  *            part_mask, n elements each, in the element type
  *   trailer  u64 CRC-64/XZ of every preceding byte
- * Save writes a temporary file beside the target and renames it.  Load checks
- * the whole file (length, checksum, match, domain) before touching the
- * optimizer.
+ * Save writes a temporary file beside the target (a short name of its own in
+ * the target's directory, so any file name the system accepts works) and
+ * renames it over the target.  Load refuses anything but a regular file
+ * without blocking (a FIFO or a device is never read), then checks the whole
+ * file (length, checksum, match, domain) before touching the optimizer.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "fpenv.h"
 #include "mada_internal.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
@@ -174,21 +179,59 @@ static void put(writer *w, const void *p, size_t len)
     w->crc = mada_crc64(w->crc, p, len);
 }
 
-static int save_fail(mada_opt *opt, int status, const char *what, const char *path)
+/* The kind of a non-regular file, for diagnostics. */
+static const char *file_kind(mode_t m)
 {
-    snprintf(opt->err, sizeof opt->err, "mada_save: %s %s: %s", what, path, strerror(errno));
-    return status;
+    return S_ISDIR(m)    ? "a directory"
+           : S_ISFIFO(m) ? "a FIFO"
+           : S_ISCHR(m)  ? "a character device"
+           : S_ISBLK(m)  ? "a block device"
+           : S_ISSOCK(m) ? "a socket"
+                         : "not a regular file";
 }
 
-int mada_save(const mada_opt *opt_c, const char *path)
+/* The directory part of path (a fresh string; "." when path has no '/')
+ * and, in *base, its last component.  NULL when out of memory. */
+static char *split_path(const char *path, const char **base)
 {
-    if (!opt_c || !path)
-        return MADA_E_NULL;
-    /* The diagnostic buffer is the only thing save may write in opt. */
-    mada_opt *opt = (mada_opt *)opt_c;
-    opt->err[0] = '\0';
-    opt->err_index = SIZE_MAX;
+    const char *slash = strrchr(path, '/');
+    *base = slash ? slash + 1 : path;
+    if (!slash)
+        return strdup(".");
+    const size_t len = slash == path ? 1 : (size_t)(slash - path); /* "/name": "/" */
+    char *dir = malloc(len + 1);
+    if (dir) {
+        memcpy(dir, path, len);
+        dir[len] = '\0';
+    }
+    return dir;
+}
 
+/* A new temporary file in directory dfd, mode 0600, with a short name of its
+ * own (written to name, 32 bytes): the target's name may be as long as the
+ * system allows, so the temporary name is not derived from it. */
+static int create_temp(int dfd, char name[32])
+{
+    static const char digits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t r = ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        r = r * 6364136223846793005ull + 1442695040888963407ull; /* LCG step */
+        char *p = name + sprintf(name, ".mada-save-");
+        uint64_t v = r;
+        for (int i = 0; i < 12; i++, v /= 36)
+            *p++ = digits[v % 36];
+        *p = '\0';
+        const int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
+static int save_in_default_env(mada_opt *opt, const char *path)
+{
     header x;
     memset(&x, 0, sizeof x);
     x.version = STATE_VERSION;
@@ -212,19 +255,31 @@ int mada_save(const mada_opt *opt_c, const char *path)
     memcpy(h.b, STATE_MAGIC, 8);
     header_io(&h, &x);
 
-    const size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp) {
-        snprintf(opt->err, sizeof opt->err, "mada_save: out of memory");
-        return MADA_E_NOMEM;
+    const char *base;
+    char *dir = split_path(path, &base);
+    if (!dir)
+        return mada_fail(opt, MADA_E_NOMEM, SIZE_MAX, "mada_save: out of memory");
+    if (*base == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        free(dir);
+        return mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_save: %s names a directory, not a file",
+                         path);
     }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp.XXXXXX", 12);
-    const int fd = mkstemp(tmp);
+    const int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd < 0) {
+        const int e = errno;
+        free(dir);
+        return mada_fail(opt, MADA_E_IO, SIZE_MAX,
+                         "mada_save: cannot open the directory of %s: %s", path, strerror(e));
+    }
+    free(dir);
+    char tmp[32];
+    const int fd = create_temp(dfd, tmp);
     if (fd < 0) {
-        int rc = save_fail(opt, MADA_E_IO, "cannot create a temporary file beside", path);
-        free(tmp);
-        return rc;
+        const int e = errno;
+        close(dfd);
+        return mada_fail(opt, MADA_E_IO, SIZE_MAX,
+                         "mada_save: cannot create a temporary file beside %s: %s", path,
+                         strerror(e));
     }
     writer w = {fdopen(fd, "wb"), 0, 0};
     if (!w.f) {
@@ -249,19 +304,41 @@ int mada_save(const mada_opt *opt_c, const char *path)
             w.bad = 1;
     }
     int rc = MADA_OK;
-    if (w.bad || rename(tmp, path) != 0) {
-        rc = save_fail(opt, MADA_E_IO, "cannot write", path);
-        unlink(tmp);
+    const int e = errno;
+    if (w.bad) {
+        rc = mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_save: cannot write %s: %s", path,
+                       strerror(e));
+        unlinkat(dfd, tmp, 0);
+    } else if (renameat(dfd, tmp, dfd, base) != 0) {
+        const int e2 = errno;
+        rc = mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_save: cannot rename the new file to %s: %s",
+                       path, strerror(e2));
+        unlinkat(dfd, tmp, 0);
+    } else {
+        fsync(dfd); /* the rename itself on disk; an error here loses nothing */
     }
-    free(tmp);
+    close(dfd);
+    return rc;
+}
+
+int mada_save(const mada_opt *opt_c, const char *path)
+{
+    if (!opt_c || !path)
+        return MADA_E_NULL;
+    /* The diagnostic is the only thing save may write in opt. */
+    mada_opt *opt = (mada_opt *)opt_c;
+    mada_clear_error(opt);
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = save_in_default_env(opt, path);
+    mada_fpenv_leave(&env);
     return rc;
 }
 
 /* ---- Load ---------------------------------------------------------------------- */
 static int load_fail(mada_opt *opt, int status, const char *path, const char *why)
 {
-    snprintf(opt->err, sizeof opt->err, "mada_load: %s: %s", path, why);
-    return status;
+    return mada_fail(opt, status, SIZE_MAX, "mada_load: %s: %s", path, why);
 }
 
 /* Every element of a lies in [lo, hi] (NaN fails); *max gets the largest. */
@@ -280,7 +357,7 @@ static int all_within(const void *a, size_t n, mada_dtype d, double lo, double h
 /* The loaded state lies in the domain the step relies on (docs/STATE_FORMAT.md). */
 static int state_ok(const header *x, mada_opt *nw)
 {
-    if (mada_config_check(&x->cfg) != MADA_OK)
+    if (mada_config_domain_check(&x->cfg) != MADA_OK)
         return 0;
     const uint32_t learn = learning_mask(&x->cfg);
     const int learning = learn != 0;
@@ -290,11 +367,13 @@ static int state_ok(const header *x, mada_opt *nw)
         return 0;
     if (!(x->lr_prev >= 0.0 && x->lr_prev <= MADA_LR_MAX))
         return 0;
-    if (x->t == UINT64_MAX) /* the next step would wrap t to 0 */
-        return 0;
+    /* Any t is valid, UINT64_MAX included (then the next step refuses with
+     * MADA_E_LIMIT): whatever mada_save() writes, mada_load() reads back. */
     uint64_t sum = 0;
     for (int k = 0; k < MADA_NCOEF; k++) {
         if (!isfinite(x->buf[k]) || x->skipped_coef[k] > x->t)
+            return 0;
+        if (x->skipped_coef[k] > UINT64_MAX - sum) /* no step makes the total wrap */
             return 0;
         sum += x->skipped_coef[k];
     }
@@ -325,24 +404,51 @@ static int get(FILE *f, void *p, size_t len, uint64_t *crc)
     return 1;
 }
 
-int mada_load(mada_opt *opt, const char *path)
+/* Open path for reading if it is a regular file; never blocks (a FIFO
+ * without a writer, a device) and never reads anything else.  NULL with the
+ * diagnostic set otherwise. */
+static FILE *open_regular(mada_opt *opt, const char *path, struct stat *st)
 {
-    if (!opt || !path)
-        return MADA_E_NULL;
-    opt->err[0] = '\0';
-    opt->err_index = SIZE_MAX;
-
-    FILE *f = fopen(path, "rb");
+    /* Refuse by type before opening (opening some devices has effects),
+     * and again on the open descriptor (the path may have changed). */
+    if (stat(path, st) != 0) {
+        mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_load: cannot open %s: %s", path,
+                  strerror(errno));
+        return NULL;
+    }
+    if (!S_ISREG(st->st_mode)) {
+        mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_load: %s is %s, not a regular file", path,
+                  file_kind(st->st_mode));
+        return NULL;
+    }
+    const int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0) {
+        mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_load: cannot open %s: %s", path,
+                  strerror(errno));
+        return NULL;
+    }
+    if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
+        mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_load: %s is %s, not a regular file", path,
+                  file_kind(st->st_mode));
+        close(fd);
+        return NULL;
+    }
+    const int flags = fcntl(fd, F_GETFL);
+    FILE *f = flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0 ? NULL : fdopen(fd, "rb");
     if (!f) {
-        snprintf(opt->err, sizeof opt->err, "mada_load: cannot open %s: %s", path,
-                 strerror(errno));
-        return MADA_E_IO;
+        mada_fail(opt, MADA_E_IO, SIZE_MAX, "mada_load: cannot read %s: %s", path,
+                  strerror(errno));
+        close(fd);
     }
+    return f;
+}
+
+static int load_in_default_env(mada_opt *opt, const char *path)
+{
     struct stat st;
-    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-        fclose(f);
-        return load_fail(opt, MADA_E_IO, path, "not a regular file");
-    }
+    FILE *f = open_regular(opt, path, &st);
+    if (!f)
+        return MADA_E_IO;
     const uint64_t flen = (uint64_t)st.st_size;
     const size_t hlen = header_size();
     int rc = MADA_OK;
@@ -360,9 +466,9 @@ int mada_load(mada_opt *opt, const char *path)
     }
     header_io(&h, &x);
     if (x.version != STATE_VERSION) {
-        snprintf(opt->err, sizeof opt->err, "mada_load: %s: format version %u, this library reads %u",
-                 path, (unsigned)x.version, STATE_VERSION);
-        rc = MADA_E_VERSION;
+        rc = mada_fail(opt, MADA_E_VERSION, SIZE_MAX,
+                       "mada_load: %s: format version %u, this library reads %u", path,
+                       (unsigned)x.version, STATE_VERSION);
         goto out;
     }
     const uint64_t esz = x.dtype == MADA_F32 ? 4 : x.dtype == MADA_F64 ? 8 : 0;
@@ -401,11 +507,11 @@ int mada_load(mada_opt *opt, const char *path)
         goto out;
     }
     if (x.dtype != (uint32_t)opt->dtype || x.n != (uint64_t)opt->n) {
-        snprintf(opt->err, sizeof opt->err,
-                 "mada_load: %s: saved for n = %llu, %s; this optimizer has n = %zu, %s", path,
-                 (unsigned long long)x.n, x.dtype == MADA_F32 ? "binary32" : "binary64",
-                 opt->n, opt->dtype == MADA_F32 ? "binary32" : "binary64");
-        rc = MADA_E_MISMATCH;
+        rc = mada_fail(opt, MADA_E_MISMATCH, SIZE_MAX,
+                       "mada_load: %s: saved for n = %llu, %s; this optimizer has n = %zu, %s",
+                       path, (unsigned long long)x.n,
+                       x.dtype == MADA_F32 ? "binary32" : "binary64", opt->n,
+                       opt->dtype == MADA_F32 ? "binary32" : "binary64");
         goto out;
     }
     /* Pass 2: the arrays, into fresh storage, checked against the same
@@ -466,5 +572,17 @@ out:
     mada_opt_free_arrays(&nw);
     free(chunk);
     fclose(f);
+    return rc;
+}
+
+int mada_load(mada_opt *opt, const char *path)
+{
+    if (!opt || !path)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = load_in_default_env(opt, path);
+    mada_fpenv_leave(&env);
     return rc;
 }

@@ -2,8 +2,7 @@
  * validate.c -- the input domain of spec 8 (constants in include/mada.h).
  * Every check is written so that NaN fails it: a value v is accepted by
  * `lo <= v && v <= hi`, never rejected by `v < lo || v > hi`.
- * Contracts: ref/validate.h (mada_config_check's is here, at its definition,
- * since include/mada.h carries no annotations).
+ * Contracts: ref/validate.h.
  *
  * Axioms (the contracts WP takes without proof: mada_neg_f64 and
  * mada_widen_f32 below; the provers here cannot relate an IEEE negation or
@@ -18,9 +17,9 @@
  * Proof (from the repository root; WHY3CONFIG with Gappa and CVC5, about 45 s):
  *   frama-c -cpp-extra-args=-Iinclude -cpp-extra-args=-Iref -wp -wp-rte -wp-split \
  *     -wp-timeout 10 -wp-par 2 -wp-prover gappa,cvc5 \
- *     -wp-fct mada_coef_domain_hi,in_range,nonneg,positive \
+ *     -wp-fct mada_coef_domain_hi,mada_in_range,nonneg,positive \
  *     ref/validate.c -then -wp-no-split -wp-prover=-gappa,cvc5 \
- *     -wp-fct mada_coef_ok,mada_config_check,mada_first_outside_f32,mada_first_outside_f64 \
+ *     -wp-fct mada_coef_ok,mada_config_domain_check,mada_first_outside_f32,mada_first_outside_f64 \
  *     -then -report-classify -report-unclassified-unknown ERROR
  */
 #include "mada_internal.h"
@@ -30,16 +29,7 @@ double mada_coef_domain_hi(int k)
     return (k <= MADA_BETA3) ? MADA_BETA_MAX : 1.0;
 }
 
-/* lo <= v <= hi; false for NaN and, the bounds being finite, for the
- * infinities.  (The bounds' magnitude <= 2^1000 keeps Gappa's intervals of
- * differences finite; the bounds used are within 2^100.) */
-/*@ requires \is_finite(lo) && \is_finite(hi);
-    requires -0x1p1000 <= lo <= 0x1p1000 && -0x1p1000 <= hi <= 0x1p1000;
-    assigns \result \from v, lo, hi;
-    ensures \result == 0 || \result == 1;
-    ensures \result == 1 <==> mada_in(v, lo, hi);
-*/
-static int in_range(double v, double lo, double hi)
+int mada_in_range(double v, double lo, double hi)
 {
     /* IEEE comparisons with finite bounds accept only finite v (CVC5's goal,
      * without real numbers; Gappa then relates the comparisons to reals). */
@@ -78,21 +68,14 @@ int mada_any_learning(const mada_config *cfg)
 
 int mada_coef_ok(const mada_config *cfg, int k, double v)
 {
-    if (!in_range(v, 0.0, mada_coef_domain_hi(k)))
+    if (!mada_in_range(v, 0.0, mada_coef_domain_hi(k)))
         return 0;
-    if (positive(cfg->eta[k]) && !in_range(v, cfg->lo[k], cfg->hi[k]))
+    if (positive(cfg->eta[k]) && !mada_in_range(v, cfg->lo[k], cfg->hi[k]))
         return 0;
     return 1;
 }
 
-/*@ requires cfg == \null || \valid_read(cfg);
-    assigns \result \from cfg, *cfg;
-    ensures \result == MADA_OK || \result == MADA_E_NULL || \result == MADA_E_CONFIG ||
-            \result == MADA_E_COEF;
-    ensures null: \result == MADA_E_NULL <==> cfg == \null;
-    ensures ok: \result == MADA_OK ==> mada_config_ok(cfg);
-*/
-int mada_config_check(const mada_config *cfg)
+int mada_config_domain_check(const mada_config *cfg)
 {
     if (!cfg)
         return MADA_E_NULL;
@@ -103,17 +86,17 @@ int mada_config_check(const mada_config *cfg)
     */
     for (int k = 0; k < MADA_NCOEF; k++) {
         const double dhi = mada_coef_domain_hi(k);
-        if (!nonneg(cfg->eta[k]) || !in_range(cfg->mu[k], 0.0, 1.0))
+        if (!nonneg(cfg->eta[k]) || !mada_in_range(cfg->mu[k], 0.0, 1.0))
             return MADA_E_CONFIG;
         if (positive(cfg->eta[k]) &&
-            !(in_range(cfg->lo[k], 0.0, dhi) && in_range(cfg->hi[k], cfg->lo[k], dhi)))
+            !(mada_in_range(cfg->lo[k], 0.0, dhi) && mada_in_range(cfg->hi[k], cfg->lo[k], dhi)))
             return MADA_E_CONFIG;
     }
     if (!(isfinite(cfg->hclip) && positive(cfg->hclip)))
         return MADA_E_CONFIG;
-    if (!in_range(cfg->eps, MADA_EPS_MIN, MADA_EPS_MAX) ||
-        !in_range(cfg->lambda, 0.0, MADA_LAMBDA_MAX) ||
-        !in_range(cfg->lb1, 0.0, MADA_BETA_MAX) || !in_range(cfg->lb2, 0.0, MADA_BETA_MAX) ||
+    if (!mada_in_range(cfg->eps, MADA_EPS_MIN, MADA_EPS_MAX) ||
+        !mada_in_range(cfg->lambda, 0.0, MADA_LAMBDA_MAX) ||
+        !mada_in_range(cfg->lb1, 0.0, MADA_BETA_MAX) || !mada_in_range(cfg->lb2, 0.0, MADA_BETA_MAX) ||
         !(cfg->vbar == MADA_VBAR_AVG || cfg->vbar == MADA_VBAR_MAX) ||
         !(cfg->compat == 0 || cfg->compat == 1))
         return MADA_E_CONFIG;
@@ -165,7 +148,7 @@ size_t mada_first_outside_f32(const float *a, size_t n, double bound)
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++)
-        if (!in_range(mada_widen_f32(a[i]), lo, bound))
+        if (!mada_in_range(mada_widen_f32(a[i]), lo, bound))
             return i;
     return n;
 }
@@ -179,7 +162,7 @@ size_t mada_first_outside_f64(const double *a, size_t n, double bound)
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++)
-        if (!in_range(a[i], lo, bound))
+        if (!mada_in_range(a[i], lo, bound))
             return i;
     return n;
 }
@@ -189,26 +172,31 @@ double mada_grad_bound(int compat_first)
     return compat_first ? MADA_COMPAT_G1_MAX : MADA_GMAX;
 }
 
-/* The learning rate and the bound on v, vbar left by the previous step. */
+/* The step count, the learning rate and the bound on v, vbar left by the
+ * previous step. */
 /*@ requires \is_finite(vmax);
-    assigns \result \from lr, vmax;
-    ensures \result == MADA_OK || \result == MADA_E_LR || \result == MADA_E_STATE;
-    ensures \result == MADA_OK ==> mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX;
+    assigns \result \from t_prev, lr, vmax;
+    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
+            \result == MADA_E_STATE;
+    ensures \result == MADA_OK ==>
+        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX;
 */
-static int step_scalars_check(double lr, double vmax)
+static int step_scalars_check(uint64_t t_prev, double lr, double vmax)
 {
-    if (!in_range(lr, 0.0, MADA_LR_MAX))
+    if (t_prev == UINT64_MAX)
+        return MADA_E_LIMIT;
+    if (!mada_in_range(lr, 0.0, MADA_LR_MAX))
         return MADA_E_LR;
-    if (!in_range(vmax, -MADA_V_MAX, MADA_V_MAX))
+    if (!mada_in_range(vmax, -MADA_V_MAX, MADA_V_MAX))
         return MADA_E_STATE;
     return MADA_OK;
 }
 
 int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, double vmax,
-                        int compat_first, size_t *index)
+                        uint64_t t_prev, int compat_first, size_t *index)
 {
     *index = SIZE_MAX;
-    const int rc = step_scalars_check(lr, vmax);
+    const int rc = step_scalars_check(t_prev, lr, vmax);
     if (rc != MADA_OK)
         return rc;
     size_t i = mada_first_outside_f32(g, n, mada_grad_bound(compat_first));
@@ -225,10 +213,10 @@ int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, dou
 }
 
 int mada_step_check_f64(const double *x, const double *g, size_t n, double lr, double vmax,
-                        int compat_first, size_t *index)
+                        uint64_t t_prev, int compat_first, size_t *index)
 {
     *index = SIZE_MAX;
-    const int rc = step_scalars_check(lr, vmax);
+    const int rc = step_scalars_check(t_prev, lr, vmax);
     if (rc != MADA_OK)
         return rc;
     size_t i = mada_first_outside_f64(g, n, mada_grad_bound(compat_first));

@@ -51,6 +51,17 @@
 */
 
 /* ---- Validation (spec 8): ref/validate.c ------------------------------------ */
+/* lo <= v <= hi; false for NaN and, the bounds being finite, for the
+ * infinities.  (The bounds' magnitude <= 2^1000 keeps Gappa's intervals of
+ * differences finite; the bounds used are within 2^100.) */
+/*@ requires \is_finite(lo) && \is_finite(hi);
+    requires -0x1p1000 <= lo <= 0x1p1000 && -0x1p1000 <= hi <= 0x1p1000;
+    assigns \result \from v, lo, hi;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> mada_in(v, lo, hi);
+*/
+int mada_in_range(double v, double lo, double hi);
+
 /* Domain of coefficient k: [0, BETA_MAX] for the betas, [0, 1] otherwise. */
 /*@ assigns \result \from k;
     ensures \is_finite(\result) && \result == mada_coef_hi(k);
@@ -67,12 +78,17 @@ double mada_coef_domain_hi(int k);
 */
 int mada_coef_ok(const mada_config *cfg, int k, double v);
 
-/* mada_config_check() (include/mada.h) is declared in the public header; its
- * contract, proved in ref/validate.c, is:
- *   requires cfg == NULL or \valid_read(cfg);
- *   ensures  \result is MADA_OK, MADA_E_NULL (exactly when cfg == NULL),
- *            MADA_E_CONFIG or MADA_E_COEF;
- *   ensures  \result == MADA_OK ==> mada_config_ok(cfg). */
+/* What mada_config_check() (include/mada.h) checks, in the caller's
+ * floating-point environment (the public function installs the default one
+ * around it, ref/fpenv.h): every field of *cfg in its domain. */
+/*@ requires cfg == \null || \valid_read(cfg);
+    assigns \result \from cfg, *cfg;
+    ensures \result == MADA_OK || \result == MADA_E_NULL || \result == MADA_E_CONFIG ||
+            \result == MADA_E_COEF;
+    ensures null: \result == MADA_E_NULL <==> cfg == \null;
+    ensures ok: \result == MADA_OK ==> mada_config_ok(cfg);
+*/
+int mada_config_domain_check(const mada_config *cfg);
 
 /* Index of the first element outside |a[i]| <= bound (NaN and infinities
  * included), or n if none.  0 <= bound <= 2^1000 (mada_step() passes
@@ -110,20 +126,22 @@ size_t mada_first_outside_f64(const double *a, size_t n, double bound);
 double mada_grad_bound(int compat_first);
 
 /* The value checks of mada_step() (spec 8, in the order of docs/DECISIONS.md
- * D12) after its pointer checks: the learning rate, the bound on v and vbar
- * left by the previous step (vmax, finite: a kernel result or computed from a
- * loaded state), the gradient, the parameters.  Returns MADA_OK or the first
- * error: MADA_E_LR, MADA_E_STATE, MADA_E_GRAD or MADA_E_PARAM; *index is the
- * offending element for the last two, SIZE_MAX otherwise.  What MADA_OK
+ * D12) after its pointer checks: the step count t_prev (the step makes it
+ * t_prev + 1, which must not wrap), the learning rate, the bound on v and
+ * vbar left by the previous step (vmax, finite: a kernel result or computed
+ * from a loaded state), the gradient, the parameters.  Returns MADA_OK or the
+ * first error: MADA_E_LIMIT, MADA_E_LR, MADA_E_STATE, MADA_E_GRAD or
+ * MADA_E_PARAM; *index is the offending element for the last two, SIZE_MAX
+ * otherwise.  What MADA_OK
  * guarantees is what the kernels require (proofs/domain_harness.c). */
 /*@ requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
     requires \valid(index);
     requires \is_finite(vmax);
     assigns *index;
-    ensures \result == MADA_OK || \result == MADA_E_LR || \result == MADA_E_STATE ||
-            \result == MADA_E_GRAD || \result == MADA_E_PARAM;
+    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
+            \result == MADA_E_STATE || \result == MADA_E_GRAD || \result == MADA_E_PARAM;
     ensures ok: \result == MADA_OK ==>
-        mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
+        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
         (\forall integer i; 0 <= i < n ==> mada_fin_f32(x[i], -MADA_XMAX, MADA_XMAX));
     ensures grad: \result == MADA_OK && compat_first == 0 ==>
         \forall integer i; 0 <= i < n ==> mada_fin_f32(g[i], -MADA_GMAX, MADA_GMAX);
@@ -133,15 +151,15 @@ double mada_grad_bound(int compat_first);
     ensures index: (\result == MADA_E_GRAD || \result == MADA_E_PARAM) ==> *index < n;
 */
 int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, double vmax,
-                        int compat_first, size_t *index);
+                        uint64_t t_prev, int compat_first, size_t *index);
 /*@ requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
     requires \valid(index);
     requires \is_finite(vmax);
     assigns *index;
-    ensures \result == MADA_OK || \result == MADA_E_LR || \result == MADA_E_STATE ||
-            \result == MADA_E_GRAD || \result == MADA_E_PARAM;
+    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
+            \result == MADA_E_STATE || \result == MADA_E_GRAD || \result == MADA_E_PARAM;
     ensures ok: \result == MADA_OK ==>
-        mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
+        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
         (\forall integer i; 0 <= i < n ==> mada_fin_f64(x[i], -MADA_XMAX, MADA_XMAX));
     ensures grad: \result == MADA_OK && compat_first == 0 ==>
         \forall integer i; 0 <= i < n ==> mada_fin_f64(g[i], -MADA_GMAX, MADA_GMAX);
@@ -151,6 +169,6 @@ int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, dou
     ensures index: (\result == MADA_E_GRAD || \result == MADA_E_PARAM) ==> *index < n;
 */
 int mada_step_check_f64(const double *x, const double *g, size_t n, double lr, double vmax,
-                        int compat_first, size_t *index);
+                        uint64_t t_prev, int compat_first, size_t *index);
 
 #endif /* MADA_VALIDATE_H */

@@ -21,6 +21,7 @@ int main(int argc, char **argv)
     register_iteration_suite();
     register_badinput_suite();
     register_state_suite();
+    register_robust_suite();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (argc > 1) {

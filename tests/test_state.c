@@ -37,108 +37,6 @@ static size_t esz_of(mada_dtype d)
     return d == MADA_F32 ? sizeof(float) : sizeof(double);
 }
 
-/* ---- Files ---------------------------------------------------------------------- */
-static void make_dir(char dir[32])
-{
-    strcpy(dir, "/tmp/mada-test-XXXXXX");
-    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
-}
-
-static void path_in(char *out, size_t cap, const char *dir, const char *name)
-{
-    snprintf(out, cap, "%s/%s", dir, name);
-}
-
-/* Remove dir and everything in it (files and directories, recursively). */
-static void rm_tree(const char *dir)
-{
-    DIR *dp = opendir(dir);
-    if (dp) {
-        struct dirent *e;
-        while ((e = readdir(dp)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            char p[512];
-            path_in(p, sizeof p, dir, e->d_name);
-            if (unlink(p) != 0)
-                rm_tree(p);
-        }
-        closedir(dp);
-    }
-    CU_ASSERT(rmdir(dir) == 0);
-}
-
-/* 1 if dir holds exactly the count entries names (besides . and ..). */
-static int dir_is(const char *dir, const char *const *names, int count)
-{
-    DIR *dp = opendir(dir);
-    if (!dp)
-        return 0;
-    int seen = 0, ok = 1;
-    struct dirent *e;
-    while ((e = readdir(dp)) != NULL) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        int known = 0;
-        for (int i = 0; i < count; i++)
-            known |= strcmp(e->d_name, names[i]) == 0;
-        if (!known || strstr(e->d_name, ".tmp.") != NULL)
-            ok = 0;
-        seen++;
-    }
-    closedir(dp);
-    return ok && seen == count;
-}
-
-/* The whole file, malloc'd; *len its length.  NULL if unreadable. */
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 4096, n = 0;
-    unsigned char *b = malloc(cap);
-    size_t r;
-    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
-        n += r;
-        if (n == cap) {
-            unsigned char *nb = realloc(b, cap *= 2);
-            if (!nb)
-                free(b);
-            b = nb;
-        }
-    }
-    fclose(f);
-    *len = n;
-    return b;
-}
-
-static void spit(const char *path, const void *p, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    CU_ASSERT_FATAL(f != NULL);
-    CU_ASSERT(len == 0 || fwrite(p, 1, len, f) == len);
-    CU_ASSERT(fclose(f) == 0);
-}
-
-static void put_le64(unsigned char *p, uint64_t v)
-{
-    for (int i = 0; i < 8; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_le32(unsigned char *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (unsigned char)(v >> (8 * i));
-}
-
-/* Recompute the CRC-64 trailer of a whole file image. */
-static void fix_crc(unsigned char *b, size_t len)
-{
-    put_le64(b + len - 8, mada_crc64(0, b, len - 8));
-}
-
 /* Store value v in element i of the array that starts at byte off. */
 static void put_elem(unsigned char *b, size_t off, mada_dtype d, size_t i, double v)
 {
@@ -592,10 +490,11 @@ static void test_load_rejects_f64(void)
     load_rejects(MADA_F64);
 }
 
-/* The step counter: a file whose t is so large that the next step would wrap
- * t to 0 (where 1 - beta^0 = 0 makes the bias corrections infinite) is
- * outside the valid domain; a large t short of that loads and steps to finite
- * values. */
+/* The step counter (issue 8): a file whose t is 2^64 - 2 (valid checksum)
+ * loads; one step takes t to 2^64 - 1; the next is refused with MADA_E_LIMIT
+ * and changes nothing (it would wrap t to 0, where 1 - beta^0 = 0 makes the
+ * bias corrections infinite).  A state saved at t = 2^64 - 1 loads back
+ * byte for byte. */
 static void step_counter_limit(mada_dtype d)
 {
     char dir[32], good[128];
@@ -612,27 +511,44 @@ static void step_counter_limit(mada_dtype d)
     CU_ASSERT_FATAL(img != NULL && len > 6 * n * esz + 8 + OFF_COEF);
 
     mada_opt *t = create_cfg(&cfg, n, d);
-    run(&t, &x, 1, n, d, 62, 0, 3);
-    put_le64(img + OFF_T, UINT64_MAX);
-    fix_crc(img, len);
-    expect_image(t, dir, "tmax.bin", img, len, MADA_E_STATE, __LINE__);
-
-    put_le64(img + OFF_T, (uint64_t)1 << 62);
+    put_le64(img + OFF_T, UINT64_MAX - 1);
     fix_crc(img, len);
     char p[128];
-    path_in(p, sizeof p, dir, "tbig.bin");
+    path_in(p, sizeof p, dir, "tmax-1.bin");
     spit(p, img, len);
-    CU_ASSERT(mada_load(t, p) == MADA_OK);
-    run(&t, &x, 1, n, d, 63, 0, 3);
+    CU_ASSERT_FATAL(mada_load(t, p) == MADA_OK);
+    run(&t, &x, 1, n, d, 62, 0, 1);
+    mada_info info;
+    CU_ASSERT(mada_get_info(t, &info) == MADA_OK && info.t == UINT64_MAX);
     for (size_t i = 0; i < n; i++)
         CU_ASSERT(isfinite(d == MADA_F32 ? ((float *)x)[i] : ((double *)x)[i]));
-    mada_info info;
-    CU_ASSERT(mada_get_info(t, &info) == MADA_OK && info.t == ((uint64_t)1 << 62) + 3);
 
+    /* At t = 2^64 - 1: refused, nothing changed. */
+    snapshot before = snap_take(t);
+    void *x0 = dup_bytes(x, n * esz);
+    void *g = init_x(n, d, 63);
+    CU_ASSERT(mada_step(t, x, g, 1e-3) == MADA_E_LIMIT);
+    CU_ASSERT(strstr(mada_last_error(t), "18446744073709551615") != NULL);
+    CU_ASSERT(snap_equal(&before, t));
+    CU_ASSERT(memcmp(x, x0, n * esz) == 0);
+
+    /* Saved there, it loads back whole, and is refused again. */
+    path_in(p, sizeof p, dir, "tmax.bin");
+    CU_ASSERT(mada_save(t, p) == MADA_OK);
+    mada_opt *u = create_cfg(&cfg, n, d);
+    CU_ASSERT(mada_load(u, p) == MADA_OK);
+    CU_ASSERT(snap_equal(&before, u));
+    CU_ASSERT(mada_step(u, x, g, 1e-3) == MADA_E_LIMIT);
+    CU_ASSERT(snap_equal(&before, u));
+
+    snap_free(&before);
     free(img);
     free(x);
+    free(x0);
+    free(g);
     mada_destroy(src);
     mada_destroy(t);
+    mada_destroy(u);
     rm_tree(dir);
 }
 
@@ -742,8 +658,8 @@ void register_state_suite(void)
         {"load replaces the whole optimizer, binary64", test_replace_f64},
         {"load rejects bad files, binary32", test_load_rejects_f32},
         {"load rejects bad files, binary64", test_load_rejects_f64},
-        {"load rejects a step counter about to wrap, binary32", test_step_counter_f32},
-        {"load rejects a step counter about to wrap, binary64", test_step_counter_f64},
+        {"step count at its limit: refused, saved and loaded, binary32", test_step_counter_f32},
+        {"step count at its limit: refused, saved and loaded, binary64", test_step_counter_f64},
         {"save paths and atomic replacement, binary32", test_save_paths_f32},
         {"save paths and atomic replacement, binary64", test_save_paths_f64},
         {NULL, NULL},

@@ -1,7 +1,11 @@
 /* testutil.c -- see testutil.h. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -100,4 +104,109 @@ void add_suite(const char *name, const test_entry *tests)
             fprintf(stderr, "CUnit: cannot add test %s\n", t->name);
             exit(2);
         }
+}
+
+/* ---- Files ---------------------------------------------------------------------- */
+void make_dir(char dir[32])
+{
+    strcpy(dir, "/tmp/mada-test-XXXXXX");
+    CU_ASSERT_FATAL(mkdtemp(dir) != NULL);
+}
+
+void path_in(char *out, size_t cap, const char *dir, const char *name)
+{
+    snprintf(out, cap, "%s/%s", dir, name);
+}
+
+/* Remove dir and everything in it (files and directories, recursively). */
+void rm_tree(const char *dir)
+{
+    DIR *dp = opendir(dir);
+    if (dp) {
+        struct dirent *e;
+        while ((e = readdir(dp)) != NULL) {
+            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                continue;
+            const size_t cap = strlen(dir) + strlen(e->d_name) + 2;
+            char *p = malloc(cap);
+            CU_ASSERT_FATAL(p != NULL);
+            path_in(p, cap, dir, e->d_name);
+            if (unlink(p) != 0)
+                rm_tree(p);
+            free(p);
+        }
+        closedir(dp);
+    }
+    CU_ASSERT(rmdir(dir) == 0);
+}
+
+/* 1 if dir holds exactly the count entries names (besides . and ..). */
+int dir_is(const char *dir, const char *const *names, int count)
+{
+    DIR *dp = opendir(dir);
+    if (!dp)
+        return 0;
+    int seen = 0, ok = 1;
+    struct dirent *e;
+    while ((e = readdir(dp)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        int known = 0;
+        for (int i = 0; i < count; i++)
+            known |= strcmp(e->d_name, names[i]) == 0;
+        if (!known || strstr(e->d_name, ".mada-save-") != NULL)
+            ok = 0;
+        seen++;
+    }
+    closedir(dp);
+    return ok && seen == count;
+}
+
+/* The whole file, malloc'd; *len its length.  NULL if unreadable. */
+unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    unsigned char *b = malloc(cap);
+    size_t r;
+    while (b && (r = fread(b + n, 1, cap - n, f)) > 0) {
+        n += r;
+        if (n == cap) {
+            unsigned char *nb = realloc(b, cap *= 2);
+            if (!nb)
+                free(b);
+            b = nb;
+        }
+    }
+    fclose(f);
+    *len = n;
+    return b;
+}
+
+void spit(const char *path, const void *p, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_FATAL(f != NULL);
+    CU_ASSERT(len == 0 || fwrite(p, 1, len, f) == len);
+    CU_ASSERT(fclose(f) == 0);
+}
+
+void put_le64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+void put_le32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* Recompute the CRC-64 trailer of a whole file image. */
+void fix_crc(unsigned char *b, size_t len)
+{
+    put_le64(b + len - 8, mada_crc64(0, b, len - 8));
 }

@@ -60,6 +60,25 @@ void snap_free(snapshot *s);
 /* Create an optimizer from a preset, failing the current test if that fails. */
 mada_opt *make_opt(const char *preset, size_t n, mada_dtype d);
 
+/* ---- Files (tests/testutil.c) ---- */
+/* A fresh directory /tmp/mada-test-XXXXXX (dir: 32 bytes). */
+void make_dir(char dir[32]);
+/* out = dir/name (cap bytes). */
+void path_in(char *out, size_t cap, const char *dir, const char *name);
+/* Remove dir and everything in it. */
+void rm_tree(const char *dir);
+/* 1 if dir holds exactly the count entries names (and no temporary file of
+ * mada_save()). */
+int dir_is(const char *dir, const char *const *names, int count);
+/* The whole file, malloc'd; *len its length.  NULL if unreadable. */
+unsigned char *slurp(const char *path, size_t *len);
+/* Write len bytes to path (asserting success). */
+void spit(const char *path, const void *p, size_t len);
+void put_le64(unsigned char *p, uint64_t v);
+void put_le32(unsigned char *p, uint32_t v);
+/* Recompute the CRC-64 trailer of a whole state-file image. */
+void fix_crc(unsigned char *b, size_t len);
+
 /* Each suite file registers its suite. */
 void register_special_suite(void);
 void register_partials_suite(void);
@@ -69,6 +88,7 @@ void register_badinput_suite(void);
 void register_state_suite(void);
 void register_scalars_suite(void);
 void register_transcription_suite(void);
+void register_robust_suite(void);
 
 /* Add a suite with tests {name, fn} terminated by {NULL, NULL}. */
 typedef struct {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Read and apply one planted fault (proofs/mutants/*.mut).
 
-usage: mut.py info FILE          shell assignments: desc file group fct prop provers timeout
+usage: mut.py info FILE          shell assignments: desc file group fct prop provers steps timeout
        mut.py apply FILE ROOT    apply the fault to the copy of the repository at ROOT
 
 A .mut file is a small literal patch:
@@ -12,7 +12,8 @@ A .mut file is a small literal patch:
     fct: mada_moments_step_f32        (optional: -wp-fct narrowing)
     prop: v1                          (optional: -wp-prop narrowing, comma-separated)
     provers: gappa                    (optional: provers instead of the group's)
-    timeout: 5                        (optional: prover timeout, seconds)
+    steps: 500000                     (optional: resource limit instead of the group's)
+    timeout: 60                       (optional: wall-clock backstop, seconds)
     --- old
     <exact text, one or more whole lines>
     --- new
@@ -28,7 +29,7 @@ import os
 import shlex
 import sys
 
-KEYS = ('desc', 'file', 'group', 'fct', 'prop', 'provers', 'timeout')
+KEYS = ('desc', 'file', 'group', 'fct', 'prop', 'provers', 'steps', 'timeout')
 
 
 def parse(path):

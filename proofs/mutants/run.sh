@@ -11,14 +11,16 @@
 #      directory and apply the patch there (never to the working tree); a
 #      patch whose old text is not found exactly once is STALE;
 #   2. run the narrowed proof in the copy: proofs/run.sh GROUP --fct F
-#      --prop P --provers Q --timeout T;
+#      --prop P --provers Q --steps S --timeout T (S a deterministic resource
+#      limit, T only a far wall-clock backstop: the verdict does not depend
+#      on the machine's load);
 #   3. killed if the proof fails with unproved goals (run.sh exit 1);
 #      SURVIVED if every goal is still proved; ERROR if the run could not
 #      prove anything (exit 2: the mutant does not compile, no goal
 #      selected, ...): a mutant is never counted as killed by a set-up error.
 # Baseline: the same narrowed run on an unpatched copy must prove every goal
 # (once per distinct narrowing), so a kill is due to the fault and not to
-# the narrowing or the short timeout.  A mutant whose group is not in
+# the narrowing or the resource limit.  A mutant whose group is not in
 # proofs/groups.conf fails (NO GROUP).
 # Exit status 0 only if every mutant is killed.  A one-line total is the last
 # line: "mutants: K killed / N".
@@ -74,13 +76,14 @@ for mf in "${muts[@]}"; do
     [ -n "$m_fct" ] && narrow+=(--fct "$m_fct")
     [ -n "$m_prop" ] && narrow+=(--prop "$m_prop")
     [ -n "$m_provers" ] && narrow+=(--provers "$m_provers")
+    [ -n "$m_steps" ] && narrow+=(--steps "$m_steps")
     [ -n "$m_timeout" ] && narrow+=(--timeout "$m_timeout")
     if ! grep -qx "$m_group" <<<"$defined_groups"; then
         rows+=("$(printf '%-28s %-10s %s' "$id" "NO GROUP" "group $m_group is not defined in proofs/groups.conf ($m_desc)")")
         continue
     fi
     # Baseline (once per narrowing): the unpatched copy must prove every goal.
-    key="$m_group|$m_fct|$m_prop|$m_provers|$m_timeout"
+    key="$m_group|$m_fct|$m_prop|$m_provers|$m_steps|$m_timeout"
     if [ $baseline -eq 1 ] && [ -z "${base_done[$key]:-}" ]; then
         b=$work/base
         [ -d "$b" ] || copy_tree "$b"
