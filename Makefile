@@ -21,22 +21,23 @@ SOMAJOR := 0
 
 # Numbers: no fast-math, no contraction (FMA), IEEE sqrt without errno.
 CFLAGS_BASE := -std=c11 -O2 -Wall -Wextra -Werror -ffp-contract=off -fno-math-errno \
-               -fno-strict-aliasing -Iinclude -Iref
+               -fno-strict-aliasing -fopenmp -Iinclude -Iref
 CFLAGS  ?=
 ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
 LIB_SRC  := ref/scalars.c ref/kernels.c ref/hyper.c ref/validate.c ref/crc64.c ref/fpenv.c \
-            ref/optimizer.c ref/state_file.c fast/dispatch.c
+            ref/optimizer.c ref/state_file.c fast/dispatch.c fast/avx512.c fast/avx2.c
 ANA_SRC  := analysis/mada_mpfr.c
 TEST_SRC := $(wildcard tests/*.c)
-HDRS     := include/mada.h $(wildcard ref/*.h) $(wildcard analysis/*.h) $(wildcard tests/*.h)
+HDRS     := include/mada.h $(wildcard ref/*.h) $(wildcard fast/*.h) $(wildcard analysis/*.h) \
+            $(wildcard tests/*.h)
 
 LIB_OBJ     := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRC))
 LIB_PIC_OBJ := $(patsubst %.c,$(BUILD)/pic/%.o,$(LIB_SRC))
 
-TEST_LIBS := -lmpfr -lgmp -lcunit -lm -lpthread
+TEST_LIBS := -lmpfr -lgmp -lcunit -lm -lpthread -fopenmp
 
 # Debian 12 packages: compilers' companions, proof tools, libraries, TeX.
 DEB_PKGS := gcc make pkg-config frama-c-base why3 z3 cvc4 cvc5 gappa \
@@ -60,13 +61,19 @@ $(BUILD)/pic/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -fPIC -c $< -o $@
 
+# The CPU fast paths: -O3 (GCC's vectoriser with its full cost model; no
+# fast-math, no contraction: the flags above stay).
+FAST_OPT := -O3
+$(BUILD)/obj/fast/avx512.o $(BUILD)/pic/fast/avx512.o $(BUILD)/obj/fast/avx2.o \
+$(BUILD)/pic/fast/avx2.o: ALL_CFLAGS += $(FAST_OPT)
+
 $(BUILD)/libmada.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	ar rcs $@ $^
 
 $(BUILD)/libmada.so: $(LIB_PIC_OBJ)
-	$(CC) -shared -Wl,-soname,libmada.so.$(SOMAJOR) -o $(BUILD)/libmada.so.$(VERSION) $^ -lm -lpthread
+	$(CC) -shared -fopenmp -Wl,-soname,libmada.so.$(SOMAJOR) -o $(BUILD)/libmada.so.$(VERSION) $^ -lm -lpthread
 	ln -sf libmada.so.$(VERSION) $(BUILD)/libmada.so.$(SOMAJOR)
 	ln -sf libmada.so.$(VERSION) $@
 

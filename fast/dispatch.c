@@ -1,25 +1,78 @@
 /*
  * dispatch.c -- the backend table and the choice of the default backend,
- * made once per process (libsodium style).  Only the scalar reference exists
- * so far; avx512, avx2 and cuda are named so that MADA_BACKEND and
- * mada_set_backend() already answer "not available" for them.
+ * made once per process (libsodium style): the best backend the CPU runs
+ * (cpuid through __builtin_cpu_supports), unless MADA_BACKEND names one.
+ * A machine without AVX2 gets the reference.  CUDA is named so that
+ * MADA_BACKEND and mada_set_backend() answer "not available" for it here.
+ *
+ * The reference backend's pass 1 is the proved checks of ref/validate.c
+ * (mada_step_check_*) followed by the proved canonical reduction
+ * (mada_ref_reduce_*) per learning coefficient: the sequence the domain
+ * harness of the proofs follows (proofs/domain_harness.c).
  */
+#include <errno.h>
+#include <omp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mada_internal.h"
 
-static int always(void) { return 1; }
+/* ---- The reference backend ------------------------------------------------------ */
+static int ref_pass1_f32(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *bad)
+{
+    const int rc = mada_step_check_f32(a->x, a->g, a->n, a->compat_first, bad);
+    if (rc != MADA_OK)
+        return rc;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (a->part[k])
+            H[k] = mada_ref_reduce_f32(a->g, a->part[k], a->n);
+    return MADA_OK;
+}
+
+static int ref_pass1_f64(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *bad)
+{
+    const int rc = mada_step_check_f64(a->x, a->g, a->n, a->compat_first, bad);
+    if (rc != MADA_OK)
+        return rc;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (a->part[k])
+            H[k] = mada_ref_reduce_f64(a->g, a->part[k], a->n);
+    return MADA_OK;
+}
 
 static const mada_backend_ops ref_ops = {
-    MADA_BACKEND_REF, always,
-    mada_ref_kernel_f32, mada_ref_kernel_f64,
-    mada_ref_reduce_f32, mada_ref_reduce_f64,
+    MADA_BACKEND_REF, ref_pass1_f32, ref_pass1_f64, mada_ref_kernel_f32, mada_ref_kernel_f64,
 };
 
+/* ---- Availability: cpuid, in code compiled for the baseline ISA ---------------- */
+static int always(void)
+{
+    return 1;
+}
+
+static int has_avx512(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+
+static int has_avx2(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+}
+
 /* Best first. */
-static const mada_backend_ops *const table[] = {&ref_ops};
+static const struct {
+    const mada_backend_ops *ops;
+    int (*available)(void);
+} table[] = {
+    {&mada_avx512_ops, has_avx512},
+    {&mada_avx2_ops, has_avx2},
+    {&ref_ops, always},
+};
 
 static const char *const names[] = {"auto", "ref", "avx512", "avx2", "cuda"};
 
@@ -31,8 +84,8 @@ const char *mada_backend_name(mada_backend b)
 const mada_backend_ops *mada_backend_ops_get(mada_backend b)
 {
     for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-        if ((b == MADA_BACKEND_AUTO || table[i]->id == b) && table[i]->available())
-            return table[i];
+        if ((b == MADA_BACKEND_AUTO || table[i].ops->id == b) && table[i].available())
+            return table[i].ops;
     return NULL;
 }
 
@@ -88,5 +141,22 @@ int mada_set_backend(mada_opt *opt, mada_backend b)
     if (!ops)
         return MADA_E_BACKEND;
     opt->be = ops;
+    return MADA_OK;
+}
+
+int mada_threads_default(int *nthreads)
+{
+    const char *env = getenv("MADA_NUM_THREADS");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        const long v = strtol(env, &end, 10);
+        if (errno || *end || v < 1 || v > MADA_MAX_THREADS)
+            return MADA_E_CONFIG;
+        *nthreads = (int)v;
+        return MADA_OK;
+    }
+    const int max = omp_get_max_threads();
+    *nthreads = max < 1 ? 1 : max > MADA_MAX_THREADS ? MADA_MAX_THREADS : max;
     return MADA_OK;
 }

@@ -99,9 +99,9 @@ enum { MADA_BETA1 = 0, MADA_BETA2, MADA_BETA3, MADA_RHO, MADA_C, MADA_GAMMA,
 typedef enum {
     MADA_BACKEND_AUTO = 0,   /* best available; MADA_BACKEND env var overrides */
     MADA_BACKEND_REF = 1,    /* scalar reference (ref/)                         */
-    MADA_BACKEND_AVX512 = 2, /* planned                                          */
-    MADA_BACKEND_AVX2 = 3,   /* planned                                          */
-    MADA_BACKEND_CUDA = 4    /* planned                                          */
+    MADA_BACKEND_AVX512 = 2, /* AVX-512F/BW/DQ/VL CPUs (fast/avx512.c)           */
+    MADA_BACKEND_AVX2 = 3,   /* AVX2 CPUs (fast/avx2.c)                           */
+    MADA_BACKEND_CUDA = 4    /* NVIDIA GPUs: planned                              */
 } mada_backend;
 
 /* Everything that configures an optimizer.  Obtain one from
@@ -121,7 +121,14 @@ typedef enum {
  *   compat    0: this specification; 1: the released code's differences
  *             (spec 9): v, vbar start at 1.0e-15, n starts at g_1^2, gp starts
  *             at 0, Lion direction from the updated l.  Use
- *             mada_config_compat() to also take its Lion betas. */
+ *             mada_config_compat() to also take its Lion betas.
+ *   lean      1 (every preset): a lean optimizer (spec 5.1, MADA_LEAN_* below):
+ *             a coefficient frozen at 0 or 1 drops the state it makes dead
+ *             for the optimizer's whole life, which is then neither
+ *             allocated, read nor stored, and the replaced lines of spec 5.1
+ *             run.  0: every array is kept and the full lines run.  Lean and
+ *             full optimizers may differ in the sign of a zero (spec 5.1);
+ *             docs/DECISIONS.md D20. */
 typedef struct {
     double coef[MADA_NCOEF];
     double eta[MADA_NCOEF];
@@ -135,7 +142,19 @@ typedef struct {
     double lb1, lb2;
     mada_vbar_mode vbar;
     int compat;
+    int lean;
 } mada_config;
+
+/* Lean parts (spec 5.1), one bit per row of its table: mada_info.lean_mask.
+ * A part is in force when the configuration has lean = 1 and its condition
+ * holds at creation (eta = 0 is "frozen"); it stays in force for the
+ * optimizer's life (mada_set_coef() refuses to break its condition). */
+#define MADA_LEAN_NO_ADAN   1u  /* beta3 frozen at 0: n, gp dropped; gh = g, N = mh        */
+#define MADA_LEAN_NO_LION   2u  /* gamma frozen at 1: l dropped; upd = q                    */
+#define MADA_LEAN_NO_AVG    4u  /* rho frozen at 1: vbar dropped; P = v1                    */
+#define MADA_LEAN_NO_YOGI   8u  /* c frozen at 1: no state dropped; gt2 = gh2               */
+#define MADA_LEAN_LION_ONLY 16u /* gamma frozen at 0 and nothing learns: m, v, vbar, n, gp
+                                   dropped; upd = sgn(u) (only u, l, sgn(u), decay, x')     */
 
 /* Fill *cfg with a named preset (spec 3.1): "adam", "amsgrad", "avgrad",
  * "yogi", "adan", "lion", "hyperadam", "mada", "mada-toy".
@@ -147,7 +166,8 @@ int mada_config_preset(mada_config *cfg, const char *name);
 int mada_config_compat(mada_config *cfg);
 
 /* Check a configuration without creating anything.
- * Errors: MADA_E_NULL, MADA_E_COEF, MADA_E_CONFIG. */
+ * Errors: MADA_E_NULL, MADA_E_COEF, MADA_E_CONFIG (including lean not 0 or
+ * 1). */
 int mada_config_check(const mada_config *cfg);
 
 /* ---- Optimizer -------------------------------------------------------------- */
@@ -156,9 +176,9 @@ typedef struct mada_opt mada_opt;
 /* Create an optimizer for n elements (n >= 1) of type dtype, with the backend
  * chosen by mada_backend_default().  All state starts at zero (spec 9 compat:
  * v and vbar at 1.0e-15).  *out is set only on success.
- * Errors: MADA_E_NULL, MADA_E_SIZE, MADA_E_DTYPE, MADA_E_COEF, MADA_E_CONFIG,
- * MADA_E_BACKEND (MADA_BACKEND names an unknown or unavailable backend),
- * MADA_E_NOMEM. */
+ * Errors: MADA_E_NULL, MADA_E_SIZE, MADA_E_DTYPE, MADA_E_COEF, MADA_E_CONFIG
+ * (also: MADA_NUM_THREADS malformed), MADA_E_BACKEND (MADA_BACKEND names an
+ * unknown or unavailable backend), MADA_E_NOMEM. */
 int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg);
 
 /* Free an optimizer; NULL is a no-op. */
@@ -184,7 +204,12 @@ int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF]);
 
 /* Set coefficient q (0 <= q < MADA_NCOEF) to value.  A learning coefficient
  * must lie in its [lo, hi], a frozen one in its domain.  The momentum buffer is
- * kept.  Errors: MADA_E_NULL, MADA_E_INDEX, MADA_E_COEF. */
+ * kept.  In a lean optimizer, a frozen coefficient whose value put a lean part
+ * in force keeps that value (spec 5.1: the part's dropped state would become
+ * live, or its replaced lines wrong).
+ * Errors: MADA_E_NULL, MADA_E_INDEX, MADA_E_COEF, MADA_E_CONFIG (the lean
+ * case; mada_last_error() names the coefficient, the part and the dropped
+ * arrays). */
 int mada_set_coef(mada_opt *opt, int q, double value);
 
 /* A copy of the optimizer's configuration (coef holds the current values).
@@ -201,6 +226,12 @@ typedef struct {
     uint64_t hyper_steps;              /* steps at which coefficients were updated  */
     uint64_t skipped;                  /* non-finite h_q skipped, all coefficients  */
     uint64_t skipped_coef[MADA_NCOEF]; /* the same, per coefficient                 */
+    int threads;                       /* threads of a fast backend's step          */
+    unsigned lean_mask;                /* lean parts in force: MADA_LEAN_* bits     */
+    size_t state_bytes_per_elem;       /* bytes the optimizer owns per element: the
+                                          state arrays it keeps plus the stored
+                                          partials (binary32 adam: 8; mada with
+                                          all six learning: 48)                    */
 } mada_info;
 
 /* Step information.  Errors: MADA_E_NULL. */
@@ -244,8 +275,19 @@ int mada_backend_available(mada_backend b);
  * unavailable backend (*b then unchanged). */
 int mada_backend_default(mada_backend *b);
 /* Move opt to backend b (AUTO: the best available; ignores the environment).
- * Errors: MADA_E_NULL, MADA_E_BACKEND. */
+ * Every backend computes the same bits (spec 5, 6.1): a move changes speed
+ * only.  Errors: MADA_E_NULL, MADA_E_BACKEND. */
 int mada_set_backend(mada_opt *opt, mada_backend b);
+
+/* The threads one step of opt uses on a fast CPU backend (AVX-512, AVX2;
+ * the reference runs on one): nthreads in [1, 1024], or 0 for the default
+ * of new optimizers (the environment variable MADA_NUM_THREADS when set,
+ * else OpenMP's maximum, i.e. OMP_NUM_THREADS or the processors).  Results
+ * are bit-identical for every thread count: threads compute whole blocks of
+ * the canonical reduction (spec 6.1) and elements independently.
+ * Errors: MADA_E_NULL, MADA_E_CONFIG (nthreads out of range, or
+ * MADA_NUM_THREADS malformed). */
+int mada_set_threads(mada_opt *opt, int nthreads);
 
 #ifdef __cplusplus
 }

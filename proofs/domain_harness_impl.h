@@ -11,9 +11,10 @@
 
 /* Stage 1, what mada_create()/mada_load() and mada_step() check before
  * anything changes: the configuration (mada_config_domain_check), the
- * hyper-optimizer's state when a hyper step is due (mada_hyper_check), and
- * the step count and the step's values (mada_step_check_T); the calls
- * validate_step() makes. */
+ * hyper-optimizer's state when a hyper step is due (mada_hyper_check), the
+ * step count, learning rate and vmax (mada_step_scalars_check), and the
+ * step's elements (mada_step_check_T, the reference backend's pass 1,
+ * fast/dispatch.c); the calls validate_step() makes. */
 /*@ requires \valid_read(cfg);
     requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
     requires \is_finite(vmax);
@@ -40,48 +41,39 @@ static int MADA_TN(h_check)(const mada_config *cfg, const MADA_T *x, const MADA_
         return 1;
     if (hyper && mada_hyper_check(hs, lr_prev, hyper_steps, skipped) != MADA_OK)
         return 1;
+    if (mada_step_scalars_check(t_prev, lr, vmax) != MADA_OK)
+        return 1;
     const int compat_first = cfg->compat && t_prev == 0;
     size_t bad;
 #if MADA_F32_ROUND
-    if (mada_step_check_f32(x, g, n, lr, vmax, t_prev, compat_first, &bad) != MADA_OK)
+    if (mada_step_check_f32(x, g, n, compat_first, &bad) != MADA_OK)
         return 1;
 #else
-    if (mada_step_check_f64(x, g, n, lr, vmax, t_prev, compat_first, &bad) != MADA_OK)
+    if (mada_step_check_f64(x, g, n, compat_first, &bad) != MADA_OK)
         return 1;
 #endif
     return 0;
 }
 
 /* Stage 3, spec 9 at t = 1: compat mode starts n at g_1^2; otherwise the
- * previous gradient is g_1 itself.  The contract carries every array's fact
- * across the set-up's writes and states the kernel's per-array requires. */
+ * previous gradient is g_1 itself (for the arrays a lean configuration keeps,
+ * spec 5.1).  The contract carries every array's fact across the set-up's
+ * writes and states the kernel's per-array requires. */
 /*@ requires cfg: \valid_read(cfg);
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-        l + (0 .. n - 1));
+    requires MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires vmax: \is_finite(vmax) && vmax <= MADA_V_MAX;
     requires x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
     requires g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
     requires g1: first && cfg->compat ==> \forall integer k; 0 <= k < n ==>
         MADA_TN(mada_fin)(g[k], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
-    requires st_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires st_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires st_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-    requires st_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-    requires st_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires st_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns gp[0 .. n - 1], nn[0 .. n - 1];
-    ensures in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    ensures in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    ensures in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    ensures in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    ensures in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+    requires st_gp: MADA_ARR(gp, 0, n, -MADA_GMAX, MADA_GMAX);
+    requires st_m: MADA_ARR(m, 0, n, -MADA_S_MAX, MADA_S_MAX);
+    requires st_v: MADA_ARR(v, 0, n, 0.0, vmax);
+    requires st_vb: MADA_ARR(vb, 0, n, 0.0, vmax);
+    requires st_n: MADA_ARR(nn, 0, n, -MADA_S_MAX, MADA_S_MAX);
+    requires st_l: MADA_ARR(l, 0, n, -MADA_S_MAX, MADA_S_MAX);
+    assigns MADA_ALL(gp, n), MADA_ALL(nn, n);
+    MADA_ENSURES_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
 */
 static void MADA_TN(h_setup)(const mada_config *cfg, int first, double vmax, size_t n,
                              const MADA_T *x, const MADA_T *g, MADA_T *gp, MADA_T *m, MADA_T *v,
@@ -89,10 +81,12 @@ static void MADA_TN(h_setup)(const mada_config *cfg, int first, double vmax, siz
 {
     (void)vmax, (void)x, (void)m, (void)v, (void)vb, (void)l; /* the contract's */
     if (first) {
-        if (cfg->compat)
-            MADA_TN(mada_compat_init_n)(n, g, nn);
-        else
+        if (cfg->compat) {
+            if (nn)
+                MADA_TN(mada_compat_init_n)(n, g, nn);
+        } else if (gp) {
             MADA_TN(mada_first_gp)(n, g, gp);
+        }
     }
 }
 
@@ -140,18 +134,11 @@ static MADA_TN(mada_scalars) MADA_TN(h_scalars)(const mada_config *cfg, mada_hyp
  * states the kernel's preconditions as they read through *a.  (The scalars
  * are a separate argument of the kernel, not a field of *a: a goal whose
  * float facts are about memory just written does not prove with CVC5,
- * proofs/README.md.) */
-/*@ requires a: \valid(a) && \separated(a, x + (0 .. n - 1), g + (0 .. n - 1),
-        gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1),
-        nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+ * proofs/README.md.)  Any state array may be absent (NULL: a lean
+ * configuration, spec 5.1), and so may any partial array; the lean lines
+ * are any. */
+/*@ requires a: \valid(a) && MADA_STRUCT_SEPARATED(a, n);
+    MADA_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
     requires parts: store == 0 ||
         (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
@@ -159,22 +146,10 @@ static MADA_TN(mada_scalars) MADA_TN(h_scalars)(const mada_config *cfg, mada_hyp
          MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-        l + (0 .. n - 1));
+    requires MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     assigns *a;
     ensures kargs: MADA_TN(mada_kargs_ok)(a);
-    ensures in_x: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->x[k], -MADA_XMAX, MADA_XMAX);
-    ensures in_g: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->g[k], -MADA_GMAX, MADA_GMAX);
-    ensures in_gp: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures in_m: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures in_v: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->v[k], 0.0, MADA_V_MAX);
-    ensures in_vb: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->vb[k], 0.0, MADA_V_MAX);
-    ensures in_n: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures in_l: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->l[k], -MADA_S_MAX, MADA_S_MAX);
+    MADA_ENSURES_IN_DOMAIN(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l)
     ensures a->n == n && a->x == x && a->g == g && a->gp == gp && a->m == m && a->v == v &&
             a->vb == vb && a->nn == nn && a->l == l;
     ensures parts: store != 0 ==> a->part[0] == p0 && a->part[1] == p1 && a->part[2] == p2 &&
@@ -187,7 +162,8 @@ static MADA_TN(mada_scalars) MADA_TN(h_scalars)(const mada_config *cfg, mada_hyp
 static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const MADA_T *g,
                             MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l,
                             int store, MADA_T *p0, MADA_T *p1, MADA_T *p2, MADA_T *p3,
-                            MADA_T *p4, MADA_T *p5, int vbar_max, int lion_compat)
+                            MADA_T *p4, MADA_T *p5, int vbar_max, int lion_compat,
+                            mada_lean ln)
 {
     a->n = n;
     a->x = x;
@@ -204,19 +180,14 @@ static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const M
     a->part[3] = store ? p3 : NULL;
     a->part[4] = store ? p4 : NULL;
     a->part[5] = store ? p5 : NULL;
+    a->partials = store;
     a->vbar_max = vbar_max;
     a->lion_compat = lion_compat;
+    a->lean = ln;
 }
 
-/*@ requires a: \valid(a) && \separated(a, x + (0 .. n - 1), g + (0 .. n - 1),
-        gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1),
-        nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-        l + (0 .. n - 1));
+/*@ requires a: \valid(a) && MADA_STRUCT_SEPARATED(a, n);
+    requires MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires parts: store == 0 ||
         (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
@@ -225,45 +196,34 @@ static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const M
          MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
     requires sc: MADA_TN(mada_scalars_ok)(sc);
-    requires in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns *a, x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1], vb[0 .. n - 1],
-            nn[0 .. n - 1], l[0 .. n - 1], p0[0 .. n - 1], p1[0 .. n - 1], p2[0 .. n - 1],
-            p3[0 .. n - 1], p4[0 .. n - 1], p5[0 .. n - 1];
+    MADA_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
+    assigns *a, x[0 .. n - 1], MADA_ALL(gp, n), MADA_ALL(m, n), MADA_ALL(v, n), MADA_ALL(vb, n),
+            MADA_ALL(nn, n), MADA_ALL(l, n), MADA_ALL(p0, n), MADA_ALL(p1, n), MADA_ALL(p2, n),
+            MADA_ALL(p3, n), MADA_ALL(p4, n), MADA_ALL(p5, n);
 */
 static MADA_T MADA_TN(h_kernel)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const MADA_T *g,
                                 MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn,
                                 MADA_T *l, int store, MADA_T *p0, MADA_T *p1, MADA_T *p2,
                                 MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_scalars) sc,
-                                int vbar_max, int lion_compat)
+                                int vbar_max, int lion_compat, mada_lean ln)
 {
     MADA_TN(h_fill)(a, n, x, g, gp, m, v, vb, nn, l, store, p0, p1, p2, p3, p4, p5, vbar_max,
-                    lion_compat);
+                    lion_compat, ln);
     return MADA_TN(mada_ref_kernel)(a, sc);
 }
 
 /* mada_step() for one element type: the four stages in its order.  Only the
  * pointer facts mada_step() establishes by construction (buffers of n
- * elements, the optimizer's own allocations disjoint from x, g and the
- * configuration, the kernel argument struct *a a distinct object) and the
- * arrays' state the previous step left are assumed; every scalar of the
- * state is checked (stage 1). */
+ * elements, or none for an array a lean configuration drops; the optimizer's
+ * own allocations disjoint from x, g and the configuration, the kernel
+ * argument struct *a a distinct object) and the arrays' state the previous
+ * step left are assumed; every scalar of the state is checked (stage 1).
+ * The lean lines (ln) and which arrays are absent are any: the proof covers
+ * every lean configuration. */
 /*@ requires cfg: \valid_read(cfg);
-    requires arrays: \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-        \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-        \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires separated: \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-        l + (0 .. n - 1));
-    requires kargs: \valid(a) && \separated(a, x + (0 .. n - 1), g + (0 .. n - 1),
-        gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1),
-        nn + (0 .. n - 1), l + (0 .. n - 1));
+    requires arrays: MADA_STATE_VALID(n);
+    requires separated: MADA_STATE_SEPARATED(n);
+    requires kargs: \valid(a) && MADA_STRUCT_SEPARATED(a, n);
     requires parts: store == 0 ||
         (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
          MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
@@ -275,19 +235,19 @@ static MADA_T MADA_TN(h_kernel)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, con
     // `stored`, without x, with vmax its result) or as the optimizer set it
     // up; one clause per array (proofs/README.md, "The array loop").
     requires vmax: \is_finite(vmax) && vmax >= 0.0;
-    requires st_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires st_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires st_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-    requires st_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-    requires st_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires st_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+    requires st_gp: MADA_ARR(gp, 0, n, -MADA_GMAX, MADA_GMAX);
+    requires st_m: MADA_ARR(m, 0, n, -MADA_S_MAX, MADA_S_MAX);
+    requires st_v: MADA_ARR(v, 0, n, 0.0, vmax);
+    requires st_vb: MADA_ARR(vb, 0, n, 0.0, vmax);
+    requires st_n: MADA_ARR(nn, 0, n, -MADA_S_MAX, MADA_S_MAX);
+    requires st_l: MADA_ARR(l, 0, n, -MADA_S_MAX, MADA_S_MAX);
 */
 int MADA_TN(domain_step)(const mada_config *cfg, mada_hyper_state hs, mada_hyper_input hin,
                          uint64_t hyper_steps, uint64_t skipped,
                          int hyper, uint64_t t_prev, MADA_T *x, const MADA_T *g, double lr,
                          double vmax, size_t n, MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb,
                          MADA_T *nn, MADA_T *l, int store, MADA_T *p0, MADA_T *p1, MADA_T *p2,
-                         MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_kargs) *a)
+                         MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_kargs) *a, mada_lean ln)
 {
     /* mada_create() / mada_load(), then mada_step()'s checks. */
     if (MADA_TN(h_check)(cfg, x, g, n, lr, vmax, t_prev, hyper, hs, hin.lr_prev, hyper_steps,
@@ -301,6 +261,6 @@ int MADA_TN(domain_step)(const mada_config *cfg, mada_hyper_state hs, mada_hyper
     const MADA_TN(mada_scalars) sc = MADA_TN(h_scalars)(cfg, hs, hin, hyper, t_prev + 1, lr);
     MADA_TN(h_setup)(cfg, t_prev == 0, vmax, n, x, g, gp, m, v, vb, nn, l);
     (void)MADA_TN(h_kernel)(a, n, x, g, gp, m, v, vb, nn, l, store, p0, p1, p2, p3, p4, p5, sc,
-                            cfg->vbar == MADA_VBAR_MAX, cfg->compat);
+                            cfg->vbar == MADA_VBAR_MAX, cfg->compat, ln);
     return 0;
 }

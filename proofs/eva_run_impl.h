@@ -70,10 +70,18 @@ static void MADA_TN(eva_run)(const MADA_TN(mada_scalars) *tab, int vbar_max)
             MADA_TN(eva_any_scalars)(&s);
         }
         const int lion_compat = Frama_C_interval(0, 1);
+        /* Any lean parts (spec 5.1), each on or off; the values of arrays a
+         * lean optimizer drops are then the +0 its element returns. */
+        mada_lean ln;
+        ln.adan = Frama_C_interval(0, 1);
+        ln.lion = Frama_C_interval(0, 1);
+        ln.avg = Frama_C_interval(0, 1);
+        ln.yogi = Frama_C_interval(0, 1);
+        ln.lion_only = Frama_C_interval(0, 1);
         e.g = EVA_INTERVAL((MADA_T)-MADA_GMAX, (MADA_T)MADA_GMAX);
         if (t == 1)
             e.gp = e.g; /* spec 9: at t = 1 the previous gradient is g_1 */
-        const MADA_TN(mada_elem_mid) o = MADA_TN(mada_element)(s, vbar_max, lion_compat, e);
+        const MADA_TN(mada_elem_mid) o = MADA_TN(mada_element)(s, vbar_max, lion_compat, ln, e);
         /* The state the step stores is the next step's input. */
         e.x = o.x2;
         e.m = o.m1;

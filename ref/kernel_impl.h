@@ -1,397 +1,314 @@
 /*
  * kernel_impl.h -- the reference array loop and the canonical reduction
  * (spec 6.1) for one element type.  Template: included by ref/kernels.c with
- * MADA_T and MADA_TN defined as in element_impl.h.  The predicates of the
- * contracts are in ref/kernel_pred.h.
+ * MADA_T and MADA_TN defined as in element_impl.h.  The predicates and the
+ * annotation macros of the contracts are in ref/kernel_pred.h.
+ *
+ * A state array may be absent (NULL): a lean configuration drops it (spec
+ * 5.1), and the kernel neither reads nor stores it.  Likewise a partial
+ * array is present only for a coefficient that learns and only in a step
+ * that stores partials.  The contracts say "P == NULL or <the fact about P>"
+ * per array (ref/mada_internal.h, MADA_ARR and the macros beside it), so
+ * that they hold for any combination of absent arrays.
  *
  * The loop is written for its proof (proofs/README.md, "The array loop"):
- * each element's arithmetic sits behind one contracted function on values
- * (mada_elem_step); each element's stores sit in functions whose contracts
- * carry the loop invariants from i to i + 1 (mada_ref_at,
- * mada_ref_store_partials); the bodies are straight-line: one loop stores
- * all six partials, another none (mada_step() points the partials of frozen
- * coefficients at a shared scratch array, docs/DECISIONS.md D6).  Facts are
- * stated one quantifier per array and separation inline, never packed into
- * a predicate the provers would have to unfold.
+ * each element's reads and arithmetic sit behind one contracted function
+ * that writes nothing (mada_ref_load); each store sits in a function of its
+ * own (mada_put_*) whose contract carries every fact of the loop from before
+ * the store to after it, so that no goal meets two conditional stores; the
+ * loop's own goals then match contracts.  Facts are stated one quantifier
+ * per array and separation inline, never packed into a predicate the
+ * provers would have to unfold.
  */
 
-/* What one element's step stores: the new state, gp' = g, and vm =
- * max(v', vbar') for the running maximum; p only in the loop with partials. */
-typedef struct {
-    MADA_T x2, m1, v1, vb1, n1, l1, g, vm;
-    MADA_TN(mada_partial) p;
-} MADA_TN(mada_elem_out);
+/* ---- The stores of element i ---------------------------------------------
+ * One function per array, each with one store (none when the array is
+ * absent) and a contract that carries every fact of the loop (MADA_PHASE)
+ * from before that store to after it: the conditional stores of a lean
+ * optimizer then never meet in one goal (measured: proofs/README.md, "The
+ * array loop").  mada_ref_put() calls them in the order x, v, vb, gp, m,
+ * nn, l. */
 
-/* One element: the element function of spec 5 on the element's values, and
- * its partials of spec 6 when `partials` is set (they may be non-finite,
- * spec 8; the loop without partials does not compute them). */
-/*@ requires MADA_TN(mada_scalars_ok)(sc);
-    requires MADA_TN(mada_fin)(x, -MADA_XMAX, MADA_XMAX);
-    requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
-    requires MADA_TN(mada_fin)(gp, -MADA_GMAX, MADA_GMAX);
-    requires MADA_TN(mada_fin)(m, -MADA_S_MAX, MADA_S_MAX);
-    requires MADA_TN(mada_fin)(v, 0.0, MADA_V_MAX);
-    requires MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX);
-    requires MADA_TN(mada_fin)(n, -MADA_S_MAX, MADA_S_MAX);
-    requires MADA_TN(mada_fin)(l, -MADA_S_MAX, MADA_S_MAX);
-    assigns \nothing;
-    ensures x2: \is_finite(\result.x2);
-    ensures g: MADA_TN(mada_fin)(\result.g, -MADA_GMAX, MADA_GMAX);
-    ensures m1: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX);
-    ensures n1: MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX);
-    ensures l1: MADA_TN(mada_fin)(\result.l1, -MADA_S_MAX, MADA_S_MAX);
-    ensures vm: MADA_TN(mada_fin)(\result.vm, 0.0, 0x1.9p101);
-    ensures v1: MADA_TN(mada_fin)(\result.v1, 0.0, \result.vm);
-    ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, \result.vm);
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: \is_finite(val);
+    MADA_PHASE(requires, i, i, i, i, vm)
+    assigns x[i];
+    MADA_PHASE(ensures, i, i + 1, i, i, vm)
 */
-static inline MADA_TN(mada_elem_out)
-MADA_TN(mada_elem_step)(MADA_TN(mada_scalars) sc, int vbar_max, int lion_compat, int partials,
-                        MADA_T x, MADA_T g, MADA_T gp, MADA_T m, MADA_T v, MADA_T vb, MADA_T n, MADA_T l)
+static void MADA_TN(mada_put_x)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
 {
-    MADA_TN(mada_elem_in) in;
-    in.x = x, in.g = g, in.gp = gp, in.m = m, in.v = v, in.vb = vb, in.n = n, in.l = l;
-    const MADA_TN(mada_elem_mid) o = MADA_TN(mada_element)(sc, vbar_max, lion_compat, in);
-    MADA_TN(mada_elem_out) r;
-    r.x2 = o.x2, r.m1 = o.m1, r.v1 = o.v1, r.vb1 = o.vb1, r.n1 = o.n1, r.l1 = o.l1, r.g = g;
-    r.vm = MADA_TN(mada_max)(o.v1, o.vb1);
-    if (partials)
-        r.p = MADA_TN(mada_partials)(sc, in, o);
-    else
-        r.p.b1 = r.p.b2 = r.p.b3 = r.p.rho = r.p.c = r.p.gm = (MADA_T)0;
-    return r;
+    (void)n, (void)g, (void)gp, (void)m, (void)v, (void)vb, (void)nn, (void)l, (void)vm;
+    x[i] = val;
 }
 
-/* What mada_ref_at() returns: the running maximum and the element's
- * partials (zero when not computed), which the loop with partials stores. */
-typedef struct {
-    MADA_T vmax;
-    MADA_TN(mada_partial) p;
-} MADA_TN(mada_at_out);
-
-/* One element of the loop: its step, its stores of x and the state, and the
- * running maximum.  A function of its own whose contract carries the loop
- * invariants from element i to element i + 1 (and mada_ref_store_partials()
- * carries them across the partials' stores), so that no goal mixes the
- * element's arithmetic with the frame of 13 arrays (proofs/README.md, "The
- * array loop").  inline: each loop gets its own copy with `partials`
- * constant (without it the reference step measured 4 to 5 % slower). */
-/*@ requires MADA_TN(mada_scalars_ok)(sc);
-    requires i < n;
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-             \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-             \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1),
-                        v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101);
-    requires done_x: \forall integer k; 0 <= k < i ==> \is_finite(x[k]);
-    requires done_gp: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires done_m: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires done_v: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-    requires done_vb: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-    requires done_nn: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires done_l: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_x: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires todo_g: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires todo_gp: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires todo_m: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_v: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires todo_vb: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires todo_nn: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_l: \forall integer k; i <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns x[i], gp[i], m[i], v[i], vb[i], nn[i], l[i];
-    ensures vmax: MADA_TN(mada_fin)(\result.vmax, 0.0, 0x1.9p101) && vmax <= \result.vmax;
-    ensures done_x: \forall integer k; 0 <= k <= i ==> \is_finite(x[k]);
-    ensures done_gp: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures done_m: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures done_v: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(v[k], 0.0, \result.vmax);
-    ensures done_vb: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(vb[k], 0.0, \result.vmax);
-    ensures done_nn: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures done_l: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_x: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    ensures todo_g: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    ensures todo_gp: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures todo_m: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_v: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    ensures todo_vb: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    ensures todo_nn: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_l: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: MADA_TN(mada_fin)(val, 0.0, vm);
+    MADA_PHASE(requires, i, i + 1, i, i, vm)
+    assigns MADA_AT(v, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i, vm)
 */
-static inline MADA_TN(mada_at_out) MADA_TN(mada_ref_at)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
-        MADA_T *gp, MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_TN(mada_scalars) sc, int vbar_max,
-        int lion_compat, int partials, MADA_T vmax)
+static void MADA_TN(mada_put_v)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)gp, (void)m, (void)vb, (void)nn, (void)l, (void)vm;
+    if (v)
+        v[i] = val;
+}
+
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: MADA_TN(mada_fin)(val, 0.0, vm);
+    MADA_PHASE(requires, i, i + 1, i + 1, i, vm)
+    assigns MADA_AT(vb, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_put_vb)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)gp, (void)m, (void)v, (void)nn, (void)l, (void)vm;
+    if (vb)
+        vb[i] = val;
+}
+
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: MADA_TN(mada_fin)(val, -MADA_GMAX, MADA_GMAX);
+    MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    assigns MADA_AT(gp, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_put_gp)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)m, (void)v, (void)vb, (void)nn, (void)l, (void)vm;
+    if (gp)
+        gp[i] = val;
+}
+
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: MADA_TN(mada_fin)(val, -MADA_S_MAX, MADA_S_MAX);
+    MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    assigns MADA_AT(m, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_put_m)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)gp, (void)v, (void)vb, (void)nn, (void)l, (void)vm;
+    if (m)
+        m[i] = val;
+}
+
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: MADA_TN(mada_fin)(val, -MADA_S_MAX, MADA_S_MAX);
+    MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    assigns MADA_AT(nn, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_put_nn)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)gp, (void)m, (void)v, (void)vb, (void)l, (void)vm;
+    if (nn)
+        nn[i] = val;
+}
+
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires val: MADA_TN(mada_fin)(val, -MADA_S_MAX, MADA_S_MAX);
+    MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    assigns MADA_AT(l, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_put_l)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)gp, (void)m, (void)v, (void)vb, (void)nn, (void)vm;
+    if (l)
+        l[i] = val;
+}
+
+/* One partial of element i, in the array p of a learning coefficient (NULL
+ * for the others); the state's facts survive the store. */
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires MADA_PART_OK(p, n);
+    MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    assigns MADA_AT(p, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_put_part)(size_t i, size_t n, const MADA_T *x, const MADA_T *g,
+        const MADA_T *gp, const MADA_T *m, const MADA_T *v, const MADA_T *vb, const MADA_T *nn,
+        const MADA_T *l, MADA_T *p, MADA_T val, MADA_T vm)
+{
+    (void)n, (void)x, (void)g, (void)gp, (void)m, (void)v, (void)vb, (void)nn, (void)l, (void)vm;
+    if (p)
+        p[i] = val;
+}
+
+/* What mada_ref_load() returns: element i's step (mada_elem_step) and the
+ * running maximum with it. */
+typedef struct {
+    MADA_TN(mada_elem_out) r;
+    MADA_T vmax;
+} MADA_TN(mada_load_out);
+
+/* Element i's inputs (+0 for an absent array) and its step; reads only, so
+ * that its arithmetic never meets the stores' frames in one goal. */
+/*@ requires MADA_TN(mada_scalars_ok)(sc);
+    requires i < n && MADA_STATE_VALID(n);
+    requires MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101);
+    MADA_PHASE(requires, i, i, i, i, vmax)
+    assigns \nothing;
+    ensures vmax: MADA_TN(mada_fin)(\result.vmax, 0.0, 0x1.9p101) && vmax <= \result.vmax;
+    ensures x2: \is_finite(\result.r.x2);
+    ensures g: MADA_TN(mada_fin)(\result.r.g, -MADA_GMAX, MADA_GMAX);
+    ensures m1: MADA_TN(mada_fin)(\result.r.m1, -MADA_S_MAX, MADA_S_MAX);
+    ensures n1: MADA_TN(mada_fin)(\result.r.n1, -MADA_S_MAX, MADA_S_MAX);
+    ensures l1: MADA_TN(mada_fin)(\result.r.l1, -MADA_S_MAX, MADA_S_MAX);
+    ensures v1: MADA_TN(mada_fin)(\result.r.v1, 0.0, \result.vmax);
+    ensures vb1: MADA_TN(mada_fin)(\result.r.vb1, 0.0, \result.vmax);
+*/
+static inline MADA_TN(mada_load_out) MADA_TN(mada_ref_load)(size_t i, size_t n, const MADA_T *x,
+        const MADA_T *g, const MADA_T *gp, const MADA_T *m, const MADA_T *v, const MADA_T *vb,
+        const MADA_T *nn, const MADA_T *l, MADA_TN(mada_scalars) sc, int vbar_max,
+        int lion_compat, mada_lean ln, int partials, MADA_T vmax)
 {
     (void)n; /* the contract's bound */
-    const MADA_TN(mada_elem_out) r = MADA_TN(mada_elem_step)(sc, vbar_max, lion_compat, partials, x[i], g[i], gp[i],
-                                                    m[i], v[i], vb[i], nn[i], l[i]);
-    x[i] = r.x2;
-    m[i] = r.m1;
-    v[i] = r.v1;
-    vb[i] = r.vb1;
-    nn[i] = r.n1;
-    l[i] = r.l1;
-    gp[i] = r.g;
-    MADA_TN(mada_at_out) o;
-    o.vmax = MADA_TN(mada_max)(vmax, r.vm);
-    o.p = r.p;
+    const MADA_T z = (MADA_T)0; /* the value of an absent array's element */
+    MADA_TN(mada_load_out) o;
+    o.r = MADA_TN(mada_elem_step)(sc, vbar_max, lion_compat, ln, partials, x[i], g[i],
+                                  gp ? gp[i] : z, m ? m[i] : z, v ? v[i] : z, vb ? vb[i] : z,
+                                  nn ? nn[i] : z, l ? l[i] : z);
+    o.vmax = MADA_TN(mada_max)(vmax, o.r.vm);
     return o;
 }
 
-/* Element i's partials, stored after its state; the contract says that
- * the loop's facts about x, g and the state survive these stores. */
-/*@ requires i < n;
-    requires \valid(p0 + (0 .. n - 1));
-    requires \separated(p0 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(p1 + (0 .. n - 1));
-    requires \separated(p1 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(p2 + (0 .. n - 1));
-    requires \separated(p2 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(p3 + (0 .. n - 1));
-    requires \separated(p3 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(p4 + (0 .. n - 1));
-    requires \separated(p4 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(p5 + (0 .. n - 1));
-    requires \separated(p5 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires done_x: \forall integer k; 0 <= k <= i ==> \is_finite(x[k]);
-    requires done_gp: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires done_m: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires done_v: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-    requires done_vb: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-    requires done_nn: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires done_l: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_x: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires todo_g: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires todo_gp: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires todo_m: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_v: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires todo_vb: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires todo_nn: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires todo_l: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns p0[i], p1[i], p2[i], p3[i], p4[i], p5[i];
-    ensures done_x: \forall integer k; 0 <= k <= i ==> \is_finite(x[k]);
-    ensures done_gp: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures done_m: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures done_v: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-    ensures done_vb: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-    ensures done_nn: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures done_l: \forall integer k; 0 <= k <= i ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_x: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    ensures todo_g: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    ensures todo_gp: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    ensures todo_m: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_v: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    ensures todo_vb: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    ensures todo_nn: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    ensures todo_l: \forall integer k; i < k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
+/* Element i's stores: x and the present state, through the seven store
+ * functions (their contracts carry the loop's facts from i to i + 1). */
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires vm: MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101) && vmax <= vm;
+    requires x2: \is_finite(r.x2);
+    requires g: MADA_TN(mada_fin)(r.g, -MADA_GMAX, MADA_GMAX);
+    requires m1: MADA_TN(mada_fin)(r.m1, -MADA_S_MAX, MADA_S_MAX);
+    requires n1: MADA_TN(mada_fin)(r.n1, -MADA_S_MAX, MADA_S_MAX);
+    requires l1: MADA_TN(mada_fin)(r.l1, -MADA_S_MAX, MADA_S_MAX);
+    requires v1: MADA_TN(mada_fin)(r.v1, 0.0, vm);
+    requires vb1: MADA_TN(mada_fin)(r.vb1, 0.0, vm);
+    MADA_PHASE(requires, i, i, i, i, vmax)
+    assigns x[i], MADA_AT(gp, i), MADA_AT(m, i), MADA_AT(v, i), MADA_AT(vb, i), MADA_AT(nn, i),
+            MADA_AT(l, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
+*/
+static void MADA_TN(mada_ref_put)(size_t i, size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp,
+        MADA_T *m, MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_TN(mada_elem_out) r,
+        MADA_T vmax, MADA_T vm)
+{
+    (void)vmax; /* the contract's */
+    MADA_TN(mada_put_x)(i, n, x, g, gp, m, v, vb, nn, l, r.x2, vm);
+    MADA_TN(mada_put_v)(i, n, x, g, gp, m, v, vb, nn, l, r.v1, vm);
+    MADA_TN(mada_put_vb)(i, n, x, g, gp, m, v, vb, nn, l, r.vb1, vm);
+    MADA_TN(mada_put_gp)(i, n, x, g, gp, m, v, vb, nn, l, r.g, vm);
+    MADA_TN(mada_put_m)(i, n, x, g, gp, m, v, vb, nn, l, r.m1, vm);
+    MADA_TN(mada_put_nn)(i, n, x, g, gp, m, v, vb, nn, l, r.n1, vm);
+    MADA_TN(mada_put_l)(i, n, x, g, gp, m, v, vb, nn, l, r.l1, vm);
+}
+
+/* Element i's partials, stored after its state in the arrays of the
+ * learning coefficients (the others are NULL). */
+/*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
+    requires MADA_PART_OK(p0, n);
+    requires MADA_PART_OK(p1, n);
+    requires MADA_PART_OK(p2, n);
+    requires MADA_PART_OK(p3, n);
+    requires MADA_PART_OK(p4, n);
+    requires MADA_PART_OK(p5, n);
+    MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vmax)
+    assigns MADA_AT(p0, i), MADA_AT(p1, i), MADA_AT(p2, i), MADA_AT(p3, i), MADA_AT(p4, i),
+            MADA_AT(p5, i);
+    MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vmax)
 */
 static void MADA_TN(mada_ref_store_partials)(size_t i, size_t n, const MADA_T *x, const MADA_T *g, const MADA_T *gp,
         const MADA_T *m, const MADA_T *v, const MADA_T *vb, const MADA_T *nn, const MADA_T *l,
         MADA_T *p0, MADA_T *p1, MADA_T *p2, MADA_T *p3, MADA_T *p4, MADA_T *p5,
         MADA_TN(mada_partial) p, MADA_T vmax)
 {
-    (void)n, (void)x, (void)g, (void)gp, (void)m, (void)v, (void)vb, (void)nn, (void)l;
-    (void)vmax; /* the contract's */
-    p0[i] = p.b1;
-    p1[i] = p.b2;
-    p2[i] = p.b3;
-    p3[i] = p.rho;
-    p4[i] = p.c;
-    p5[i] = p.gm;
+    MADA_TN(mada_put_part)(i, n, x, g, gp, m, v, vb, nn, l, p0, p.b1, vmax);
+    MADA_TN(mada_put_part)(i, n, x, g, gp, m, v, vb, nn, l, p1, p.b2, vmax);
+    MADA_TN(mada_put_part)(i, n, x, g, gp, m, v, vb, nn, l, p2, p.b3, vmax);
+    MADA_TN(mada_put_part)(i, n, x, g, gp, m, v, vb, nn, l, p3, p.rho, vmax);
+    MADA_TN(mada_put_part)(i, n, x, g, gp, m, v, vb, nn, l, p4, p.c, vmax);
+    MADA_TN(mada_put_part)(i, n, x, g, gp, m, v, vb, nn, l, p5, p.gm, vmax);
 }
 
-/* One step over n elements, without partials and with all six. */
+/* One step over n elements: element by element, the step, its stores, and
+ * the partials of the learning coefficients when `partials` is set (their
+ * arrays are NULL otherwise, and for the coefficients that do not learn). */
 /*@ requires MADA_TN(mada_scalars_ok)(sc);
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-             \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-             \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1),
-                        v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1], vb[0 .. n - 1], nn[0 .. n - 1], l[0 .. n - 1];
+    requires MADA_TN(mada_arrays_ok)(n, x, g, gp, m, v, vb, nn, l);
+    requires MADA_PART_OK(p0, n);
+    requires MADA_PART_OK(p1, n);
+    requires MADA_PART_OK(p2, n);
+    requires MADA_PART_OK(p3, n);
+    requires MADA_PART_OK(p4, n);
+    requires MADA_PART_OK(p5, n);
+    MADA_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
+    assigns x[0 .. n - 1], MADA_ALL(gp, n), MADA_ALL(m, n), MADA_ALL(v, n), MADA_ALL(vb, n),
+            MADA_ALL(nn, n), MADA_ALL(l, n), MADA_ALL(p0, n), MADA_ALL(p1, n), MADA_ALL(p2, n),
+            MADA_ALL(p3, n), MADA_ALL(p4, n), MADA_ALL(p5, n);
     ensures vmax: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures stored: MADA_TN(mada_outputs_ok)(n, x, gp, m, v, vb, nn, l, \result);
 */
 static MADA_T MADA_TN(mada_ref_loop)(size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp, MADA_T *m,
-        MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_TN(mada_scalars) sc, int vbar_max,
-        int lion_compat)
-{
-    MADA_T vmax = 0;
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant vmax: MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101);
-        loop invariant done_x: \forall integer k; 0 <= k < i ==> \is_finite(x[k]);
-        loop invariant done_gp: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-        loop invariant done_m: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant done_v: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-        loop invariant done_vb: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-        loop invariant done_n: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant done_l: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant todo_x: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-        loop invariant todo_g: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-        loop invariant todo_gp: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-        loop invariant todo_m: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant todo_v: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-        loop invariant todo_vb: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-        loop invariant todo_n: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant todo_l: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-        loop assigns i, vmax, x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1], vb[0 .. n - 1], nn[0 .. n - 1], l[0 .. n - 1];
-        loop variant n - i;
-    */
-    for (size_t i = 0; i < n; i++) {
-        const MADA_TN(mada_at_out) o = MADA_TN(mada_ref_at)(i, n, x, g, gp, m, v, vb, nn, l, sc,
-                                                             vbar_max, lion_compat, 0, vmax);
-        vmax = o.vmax;
-    }
-    return vmax;
-}
-
-/*@ requires MADA_TN(mada_scalars_ok)(sc);
-    requires \valid(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1)) &&
-             \valid(gp + (0 .. n - 1)) && \valid(m + (0 .. n - 1)) && \valid(v + (0 .. n - 1)) &&
-             \valid(vb + (0 .. n - 1)) && \valid(nn + (0 .. n - 1)) && \valid(l + (0 .. n - 1));
-    requires \separated(x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1), m + (0 .. n - 1),
-                        v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1), l + (0 .. n - 1));
-    requires \valid(p0 + (0 .. n - 1)) &&
-             \separated(p0 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-                        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-                        l + (0 .. n - 1));
-    requires \valid(p1 + (0 .. n - 1)) &&
-             \separated(p1 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-                        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-                        l + (0 .. n - 1));
-    requires \valid(p2 + (0 .. n - 1)) &&
-             \separated(p2 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-                        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-                        l + (0 .. n - 1));
-    requires \valid(p3 + (0 .. n - 1)) &&
-             \separated(p3 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-                        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-                        l + (0 .. n - 1));
-    requires \valid(p4 + (0 .. n - 1)) &&
-             \separated(p4 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-                        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-                        l + (0 .. n - 1));
-    requires \valid(p5 + (0 .. n - 1)) &&
-             \separated(p5 + (0 .. n - 1), x + (0 .. n - 1), g + (0 .. n - 1), gp + (0 .. n - 1),
-                        m + (0 .. n - 1), v + (0 .. n - 1), vb + (0 .. n - 1), nn + (0 .. n - 1),
-                        l + (0 .. n - 1));
-    requires in_x: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-    requires in_g: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-    requires in_gp: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-    requires in_m: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_v: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-    requires in_vb: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-    requires in_n: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_l: \forall integer k; 0 <= k < n ==> MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1], vb[0 .. n - 1], nn[0 .. n - 1], l[0 .. n - 1], p0[0 .. n - 1], p1[0 .. n - 1], p2[0 .. n - 1], p3[0 .. n - 1], p4[0 .. n - 1], p5[0 .. n - 1];
-    ensures vmax: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
-    ensures stored: MADA_TN(mada_outputs_ok)(n, x, gp, m, v, vb, nn, l, \result);
-*/
-static MADA_T MADA_TN(mada_ref_loop_partials)(size_t n, MADA_T *x, const MADA_T *g, MADA_T *gp, MADA_T *m,
         MADA_T *v, MADA_T *vb, MADA_T *nn, MADA_T *l, MADA_T *p0, MADA_T *p1, MADA_T *p2,
         MADA_T *p3, MADA_T *p4, MADA_T *p5, MADA_TN(mada_scalars) sc, int vbar_max,
-        int lion_compat)
+        int lion_compat, mada_lean ln, int partials)
 {
     MADA_T vmax = 0;
     /*@ loop invariant 0 <= i <= n;
         loop invariant vmax: MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101);
-        loop invariant done_x: \forall integer k; 0 <= k < i ==> \is_finite(x[k]);
-        loop invariant done_gp: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-        loop invariant done_m: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant done_v: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(v[k], 0.0, vmax);
-        loop invariant done_vb: \forall integer k; 0 <= k < i ==> MADA_TN(mada_fin)(vb[k], 0.0, vmax);
-        loop invariant done_n: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant done_l: \forall integer k; 0 <= k < i ==>
-            MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant todo_x: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX);
-        loop invariant todo_g: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX);
-        loop invariant todo_gp: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(gp[k], -MADA_GMAX, MADA_GMAX);
-        loop invariant todo_m: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(m[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant todo_v: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(v[k], 0.0, MADA_V_MAX);
-        loop invariant todo_vb: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(vb[k], 0.0, MADA_V_MAX);
-        loop invariant todo_n: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(nn[k], -MADA_S_MAX, MADA_S_MAX);
-        loop invariant todo_l: \forall integer k; i <= k < n ==>
-            MADA_TN(mada_fin)(l[k], -MADA_S_MAX, MADA_S_MAX);
-        loop assigns i, vmax, x[0 .. n - 1], gp[0 .. n - 1], m[0 .. n - 1], v[0 .. n - 1], vb[0 .. n - 1], nn[0 .. n - 1], l[0 .. n - 1], p0[0 .. n - 1], p1[0 .. n - 1], p2[0 .. n - 1], p3[0 .. n - 1], p4[0 .. n - 1], p5[0 .. n - 1];
+        MADA_PHASE(loop invariant, i, i, i, i, vmax)
+        loop assigns i, vmax, x[0 .. n - 1], MADA_ALL(gp, n), MADA_ALL(m, n), MADA_ALL(v, n),
+                     MADA_ALL(vb, n), MADA_ALL(nn, n), MADA_ALL(l, n), MADA_ALL(p0, n),
+                     MADA_ALL(p1, n), MADA_ALL(p2, n), MADA_ALL(p3, n), MADA_ALL(p4, n),
+                     MADA_ALL(p5, n);
         loop variant n - i;
     */
     for (size_t i = 0; i < n; i++) {
-        const MADA_TN(mada_at_out) o = MADA_TN(mada_ref_at)(i, n, x, g, gp, m, v, vb, nn, l, sc,
-                                                             vbar_max, lion_compat, 1, vmax);
+        const MADA_TN(mada_load_out) o = MADA_TN(mada_ref_load)(i, n, x, g, gp, m, v, vb, nn, l,
+                                                                 sc, vbar_max, lion_compat, ln,
+                                                                 partials, vmax);
+        MADA_TN(mada_ref_put)(i, n, x, g, gp, m, v, vb, nn, l, o.r, vmax, o.vmax);
         MADA_TN(mada_ref_store_partials)(i, n, x, g, gp, m, v, vb, nn, l, p0, p1, p2, p3, p4, p5,
-                                         o.p, o.vmax);
+                                         o.r.p, o.vmax);
         vmax = o.vmax;
     }
     return vmax;
 }
 
-/* One step over a->n elements (spec 5) with the step's scalars s.  Returns
- * the largest v and vbar stored (+0 for n = 0): mada_step() checks it
- * against MADA_V_MAX before the next step.  The previous gradient is read from gp (mada_step() copies g
- * there at t = 1, spec 9); every element reads its inputs before anything of
- * it is written. */
+/* One step over a->n elements (spec 5, 5.1) with the step's scalars s.
+ * Returns the largest v and vbar stored (+0 for n = 0, or when neither is
+ * kept): mada_step() checks it against MADA_V_MAX before the next step.  The
+ * previous gradient is read from gp (mada_step() copies g there at t = 1,
+ * spec 9); every element reads its inputs before anything of it is written.
+ * The partials are computed and stored when a->partials is set (the arrays
+ * of the learning coefficients are then present; mada_step() sets all six
+ * NULL otherwise). */
 /*@ requires MADA_TN(mada_kargs_ok)(a);
     requires MADA_TN(mada_scalars_ok)(s);
-    requires in_x: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->x[k], -MADA_XMAX, MADA_XMAX);
-    requires in_g: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->g[k], -MADA_GMAX, MADA_GMAX);
-    requires in_gp: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->gp[k], -MADA_GMAX, MADA_GMAX);
-    requires in_m: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->m[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_v: \forall integer k; 0 <= k < a->n ==> MADA_TN(mada_fin)(a->v[k], 0.0, MADA_V_MAX);
-    requires in_vb: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->vb[k], 0.0, MADA_V_MAX);
-    requires in_n: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->nn[k], -MADA_S_MAX, MADA_S_MAX);
-    requires in_l: \forall integer k; 0 <= k < a->n ==>
-        MADA_TN(mada_fin)(a->l[k], -MADA_S_MAX, MADA_S_MAX);
-    assigns a->x[0 .. a->n - 1], a->gp[0 .. a->n - 1], a->m[0 .. a->n - 1],
-            a->v[0 .. a->n - 1], a->vb[0 .. a->n - 1], a->nn[0 .. a->n - 1],
-            a->l[0 .. a->n - 1], a->part[0][0 .. a->n - 1], a->part[1][0 .. a->n - 1],
-            a->part[2][0 .. a->n - 1], a->part[3][0 .. a->n - 1],
-            a->part[4][0 .. a->n - 1], a->part[5][0 .. a->n - 1];
+    MADA_IN_DOMAIN(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l)
+    assigns a->x[0 .. a->n - 1], MADA_ALL(a->gp, a->n), MADA_ALL(a->m, a->n),
+            MADA_ALL(a->v, a->n), MADA_ALL(a->vb, a->n), MADA_ALL(a->nn, a->n),
+            MADA_ALL(a->l, a->n), MADA_ALL(a->part[0], a->n), MADA_ALL(a->part[1], a->n),
+            MADA_ALL(a->part[2], a->n), MADA_ALL(a->part[3], a->n),
+            MADA_ALL(a->part[4], a->n), MADA_ALL(a->part[5], a->n);
     ensures vmax: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures stored: MADA_TN(mada_outputs_ok)(a->n, a->x, a->gp, a->m, a->v, a->vb, a->nn, a->l,
                                              \result);
 */
 MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars) s)
 {
-    if (a->part[0])
-        return MADA_TN(mada_ref_loop_partials)(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb,
-                                               a->nn, a->l, a->part[0], a->part[1],
-                                               a->part[2], a->part[3], a->part[4],
-                                               a->part[5], s, a->vbar_max, a->lion_compat);
-    return MADA_TN(mada_ref_loop)(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l,
-                                  s, a->vbar_max, a->lion_compat);
+    const MADA_TN(mada_kargs) k = *a; /* one read of *a: one memory goal */
+    return MADA_TN(mada_ref_loop)(k.n, k.x, k.g, k.gp, k.m, k.v, k.vb, k.nn, k.l, k.part[0],
+                                  k.part[1], k.part[2], k.part[3], k.part[4], k.part[5], s,
+                                  k.vbar_max, k.lion_compat, k.lean, k.partials);
 }
 
 /* Spec 9, t = 1 outside compat mode: the previous gradient is g_1 itself, so

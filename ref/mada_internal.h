@@ -31,6 +31,18 @@
 #define MADA_HD
 #endif
 
+/* The lean parts of spec 5.1 in force (1) or not (0), one field per row of
+ * its table (include/mada.h, MADA_LEAN_*): the element kernel evaluates the
+ * replaced lines of each part in force, and the kernel neither reads nor
+ * stores the arrays it drops. */
+typedef struct {
+    int adan;      /* no Adan term: gh = g, N = mh; n, gp dropped        */
+    int lion;      /* no Lion term: upd = q; l dropped                   */
+    int avg;       /* no average: P = v1; vbar dropped                   */
+    int yogi;      /* no Yogi term: gt2 = gh2                            */
+    int lion_only; /* Lion only: upd = sgn(u); m, v, vbar, n, gp dropped */
+} mada_lean;
+
 /* MADA_EQ names ACSL's IEEE equality of the type; only annotations use it. */
 #define MADA_T float
 #define MADA_TN(x) x##_f32
@@ -61,12 +73,13 @@
 /* ---- Kernel arguments ------------------------------------------------------- */
 /* One step over n elements.  The kernel reads the previous gradient from gp
  * and writes g there (at t = 1 mada_step() first copies g into gp, spec 9).
- * part[] is all NULL when no partial is stored this step; otherwise every
- * part[k] is an array of n elements, those of coefficients that do not learn
- * pointing to one shared scratch array (docs/DECISIONS.md D6).  The step's
- * scalars are a separate argument of the kernel, passed by value (the proof
- * of mada_step()'s composition needs them out of this struct,
- * proofs/README.md, "The array loop"). */
+ * A state array a lean configuration drops (spec 5.1) is NULL, and lean
+ * says which lines replace the full ones.  part[k] is the array of n
+ * partials of coefficient k when it learns and this step stores partials,
+ * else NULL (docs/DECISIONS.md D6).  The step's scalars are a separate
+ * argument of the kernel, passed by value (the proof of mada_step()'s
+ * composition needs them out of this struct, proofs/README.md, "The array
+ * loop"). */
 #define MADA_KARGS(T, SFX)                                                  \
     typedef struct {                                                        \
         size_t n;                                                           \
@@ -74,12 +87,107 @@
         const T *g;                                                         \
         T *gp, *m, *v, *vb, *nn, *l;                                        \
         T *part[MADA_NCOEF];                                                \
+        int partials; /* this step stores partials: some part[k] present */ \
+        int nthreads; /* threads a fast backend may use (>= 1)            */ \
         int vbar_max;                                                       \
         int lion_compat;                                                    \
+        mada_lean lean;                                                     \
     } mada_kargs_##SFX;
 MADA_KARGS(float, f32)
 MADA_KARGS(double, f64)
 #undef MADA_KARGS
+
+/* ---- ACSL text shared by the kernel's contracts ------------------------------
+ * Macros expanded inside annotations (Frama-C preprocesses them; the
+ * compiler never sees them in code).  They name MADA_TN, so each expands for
+ * the type of the template that uses it (ref/kernel_pred.h,
+ * ref/kernel_impl.h, proofs/domain_harness_impl.h).  An absent array (NULL,
+ * spec 5.1) has no facts: each fact is "P == NULL or ...".  The arrays are named x, g,
+ * gp, m, v, vb, nn, l (the kernel's parameter names) unless a macro takes
+ * them as arguments. */
+/* The assigns clauses of the kernel name an array's elements whether or not
+ * the array is present: an upper bound (nothing is written through an absent
+ * array), which keeps them free of conditionals. */
+#define MADA_ALL(P, N) (P)[0 .. (N) - 1]
+#define MADA_AT(P, I) (P)[I]
+#define MADA_ARR(P, A, B, LO, HI) \
+    ((P) == \null || (\forall integer k; (A) <= k < (B) ==> MADA_TN(mada_fin)((P)[k], LO, HI)))
+/* An array of n elements, present (valid) or absent. */
+#define MADA_VALID_OPT(P, N) ((P) == \null || \valid((P) + (0 .. (N) - 1)))
+/* Two of the optimizer's arrays, present or absent: separate allocations
+ * (so a store to one never touches the other; stated on the base addresses,
+ * which the provers compare directly: proofs/README.md, "The array loop"). */
+#define MADA_DISTINCT(P, Q) ((P) == \null || (Q) == \null || \base_addr(P) != \base_addr(Q))
+/* An array P, present or absent, disjoint from the caller's x and g. */
+#define MADA_APART_XG(P, N) \
+    ((P) == \null || (\separated((P) + (0 .. (N) - 1), x + (0 .. (N) - 1)) && \
+                      \separated((P) + (0 .. (N) - 1), g + (0 .. (N) - 1))))
+/* The caller's x and g (n elements, disjoint) and the six state arrays:
+ * each state array disjoint from x and g, and a separate allocation from the
+ * others. */
+#define MADA_STATE_SEPARATED(N) \
+    (\separated(x + (0 .. (N) - 1), g + (0 .. (N) - 1)) && \
+     MADA_APART_XG(gp, N) && MADA_APART_XG(m, N) && MADA_APART_XG(v, N) && \
+     MADA_APART_XG(vb, N) && MADA_APART_XG(nn, N) && MADA_APART_XG(l, N) && \
+     MADA_DISTINCT(gp, m) && MADA_DISTINCT(gp, v) && MADA_DISTINCT(gp, vb) && MADA_DISTINCT(gp, nn) && \
+     MADA_DISTINCT(gp, l) && MADA_DISTINCT(m, v) && MADA_DISTINCT(m, vb) && MADA_DISTINCT(m, nn) && \
+     MADA_DISTINCT(m, l) && MADA_DISTINCT(v, vb) && MADA_DISTINCT(v, nn) && MADA_DISTINCT(v, l) && \
+     MADA_DISTINCT(vb, nn) && MADA_DISTINCT(vb, l) && MADA_DISTINCT(nn, l))
+/* A partial array P, present or absent: valid, disjoint from x and g, a
+ * separate allocation from the state arrays (partial arrays may share
+ * storage with each other: nothing proved depends on their values). */
+#define MADA_PART_OK(P, N) \
+    (MADA_VALID_OPT(P, N) && MADA_APART_XG(P, N) && \
+     MADA_DISTINCT(P, gp) && MADA_DISTINCT(P, m) && MADA_DISTINCT(P, v) && MADA_DISTINCT(P, vb) && \
+     MADA_DISTINCT(P, nn) && MADA_DISTINCT(P, l))
+/* An object A (the kernel argument struct) disjoint from every array. */
+#define MADA_STRUCT_SEPARATED(A, N) \
+    (\separated(A, x + (0 .. (N) - 1)) && \separated(A, g + (0 .. (N) - 1)) && \
+     ((gp) == \null || \separated(A, gp + (0 .. (N) - 1))) && \
+     ((m) == \null || \separated(A, m + (0 .. (N) - 1))) && \
+     ((v) == \null || \separated(A, v + (0 .. (N) - 1))) && \
+     ((vb) == \null || \separated(A, vb + (0 .. (N) - 1))) && \
+     ((nn) == \null || \separated(A, nn + (0 .. (N) - 1))) && \
+     ((l) == \null || \separated(A, l + (0 .. (N) - 1))))
+/* x, g and the six state arrays valid (writable except g). */
+#define MADA_STATE_VALID(N) \
+    (\valid(x + (0 .. (N) - 1)) && \valid_read(g + (0 .. (N) - 1)) && \
+     MADA_VALID_OPT(gp, N) && MADA_VALID_OPT(m, N) && MADA_VALID_OPT(v, N) && \
+     MADA_VALID_OPT(vb, N) && MADA_VALID_OPT(nn, N) && MADA_VALID_OPT(l, N))
+/* The inputs of a step in the domain (include/mada.h, mada_internal.h), one
+ * clause per array (whole clauses: KW is requires or ensures). */
+#define MADA_IN_DOMAIN_KW(KW, N, X, G, GP, M, V, VB, NN, L) \
+    KW in_x: \forall integer k; 0 <= k < (N) ==> MADA_TN(mada_fin)((X)[k], -MADA_XMAX, MADA_XMAX); \
+    KW in_g: \forall integer k; 0 <= k < (N) ==> MADA_TN(mada_fin)((G)[k], -MADA_GMAX, MADA_GMAX); \
+    KW in_gp: MADA_ARR(GP, 0, N, -MADA_GMAX, MADA_GMAX); \
+    KW in_m: MADA_ARR(M, 0, N, -MADA_S_MAX, MADA_S_MAX); \
+    KW in_v: MADA_ARR(V, 0, N, 0.0, MADA_V_MAX); \
+    KW in_vb: MADA_ARR(VB, 0, N, 0.0, MADA_V_MAX); \
+    KW in_n: MADA_ARR(NN, 0, N, -MADA_S_MAX, MADA_S_MAX); \
+    KW in_l: MADA_ARR(L, 0, N, -MADA_S_MAX, MADA_S_MAX);
+#define MADA_IN_DOMAIN(N, X, G, GP, M, V, VB, NN, L) \
+    MADA_IN_DOMAIN_KW(requires, N, X, G, GP, M, V, VB, NN, L)
+#define MADA_ENSURES_IN_DOMAIN(N, X, G, GP, M, V, VB, NN, L) \
+    MADA_IN_DOMAIN_KW(ensures, N, X, G, GP, M, V, VB, NN, L)
+/* The facts the array loop carries while it stores element i, one clause per
+ * array (KW: requires, ensures or loop invariant).  For x, v and vbar,
+ * whose stored values have another domain than their inputs, elements
+ * 0 .. D-1 are stored (x finite; v and vbar at most VM) and D .. n-1 not yet
+ * (in the input domain), D being i or i + 1 as the stores of element i
+ * proceed; gp, m, n and l have one domain for inputs and outputs, stated
+ * over the whole array; g is read from element I on. */
+#define MADA_PHASE(KW, I, DX, DV, DVB, VM) \
+    KW done_x: \forall integer k; 0 <= k < (DX) ==> \is_finite(x[k]); \
+    KW todo_x: \forall integer k; (DX) <= k < n ==> MADA_TN(mada_fin)(x[k], -MADA_XMAX, MADA_XMAX); \
+    KW todo_g: \forall integer k; (I) <= k < n ==> MADA_TN(mada_fin)(g[k], -MADA_GMAX, MADA_GMAX); \
+    KW all_gp: MADA_ARR(gp, 0, n, -MADA_GMAX, MADA_GMAX); \
+    KW all_m: MADA_ARR(m, 0, n, -MADA_S_MAX, MADA_S_MAX); \
+    KW done_v: MADA_ARR(v, 0, DV, 0.0, VM); \
+    KW todo_v: MADA_ARR(v, DV, n, 0.0, MADA_V_MAX); \
+    KW done_vb: MADA_ARR(vb, 0, DVB, 0.0, VM); \
+    KW todo_vb: MADA_ARR(vb, DVB, n, 0.0, MADA_V_MAX); \
+    KW all_nn: MADA_ARR(nn, 0, n, -MADA_S_MAX, MADA_S_MAX); \
+    KW all_l: MADA_ARR(l, 0, n, -MADA_S_MAX, MADA_S_MAX);
 
 #define MADA_T float
 #define MADA_TN(x) x##_f32
@@ -93,16 +201,37 @@ MADA_KARGS(double, f64)
 #undef MADA_TN
 
 /* ---- Backends ---------------------------------------------------------------- */
+/* Pass 1 of a step (spec 7 steps 1 and 2): the value checks of g and x
+ * (spec 8), fused in the fast backends with the canonical reductions
+ * (spec 6.1) of g against the partials of each learning coefficient when
+ * the step updates coefficients. */
+typedef struct {
+    size_t n;
+    const void *x, *g;               /* n elements of the optimizer's type       */
+    int compat_first;                /* the first step in compat mode: |g| is
+                                        checked against mada_grad_bound(1)      */
+    const void *part[MADA_NCOEF];    /* partials to reduce against g, or NULL     */
+    int nthreads;                    /* threads a fast backend may use (>= 1)     */
+    double *blocksums;               /* scratch: MADA_NCOEF doubles per block of
+                                        MADA_RED_BLOCK elements                  */
+} mada_pass1_t;
+
 typedef struct {
     mada_backend id;
-    int (*available)(void);
-    /* One step; returns the largest v and vbar stored. */
+    /* Pass 1: MADA_OK with H[k] = sum_i g_i part[k]_i (spec 6.1) for each
+     * non-NULL part[k]; or MADA_E_GRAD / MADA_E_PARAM with *bad the first
+     * offending element (g is checked before x), H unchanged. */
+    int (*pass1_f32)(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *bad);
+    int (*pass1_f64)(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *bad);
+    /* Pass 2, one step (spec 5, 5.1, 6); returns the largest v and vbar
+     * stored. */
     float (*kernel_f32)(const mada_kargs_f32 *a, mada_scalars_f32 s);
     double (*kernel_f64)(const mada_kargs_f64 *a, mada_scalars_f64 s);
-    /* Canonical reduction of spec 6.1: sum_i g_i * p_i. */
-    double (*reduce_f32)(const float *g, const float *p, size_t n);
-    double (*reduce_f64)(const double *g, const double *p, size_t n);
 } mada_backend_ops;
+
+/* The CPU fast paths (fast/avx512.c, fast/avx2.c); call their functions
+ * only where fast/dispatch.c found the ISA. */
+extern const mada_backend_ops mada_avx512_ops, mada_avx2_ops;
 
 /* The scalar reference (ref/kernels.c). */
 float mada_ref_kernel_f32(const mada_kargs_f32 *a, mada_scalars_f32 s);
@@ -143,11 +272,15 @@ struct mada_opt {
     uint64_t hyper_steps, skipped, skipped_coef[MADA_NCOEF];
     int part_valid;                      /* partials of step t are stored      */
     double vmax;                         /* largest v, vbar stored (checked <= MADA_V_MAX) */
-    void *arr[MADA_NARR];                /* element state, n elements each     */
+    mada_lean lean;                      /* lean parts in force (spec 5.1),
+                                            decided at creation               */
+    void *arr[MADA_NARR];                /* element state, n elements each;
+                                            NULL where lean drops the array   */
     void *part[MADA_NCOEF];              /* partials of learning q, else NULL  */
-    void *part_sink;                     /* scratch for the partials of the
-                                            others, when some but not all learn */
     const mada_backend_ops *be;
+    int nthreads;                        /* threads of a fast backend's step  */
+    double *blocksums;                   /* pass 1 scratch: MADA_NCOEF doubles
+                                            per block of MADA_RED_BLOCK       */
     char *err;                           /* diagnostic of the last call, sized
                                             to fit (never truncated)          */
     size_t err_cap;                      /* bytes allocated at err            */
@@ -165,13 +298,24 @@ __attribute__((format(printf, 4, 5)))
 int mada_fail(mada_opt *opt, int status, size_t index, const char *fmt, ...);
 void mada_clear_error(mada_opt *opt);
 
-/* ref/optimizer.c: allocate the element storage of opt (n, dtype, cfg set;
- * partials for learning coefficients only), initialised for t = 0; on failure
- * nothing stays allocated.  And release it. */
+/* ref/optimizer.c: allocate the element storage of opt (n, dtype, cfg and
+ * lean set: the state arrays lean keeps, partials for learning coefficients
+ * only), initialised for t = 0; on failure nothing stays allocated.  And
+ * release it. */
 int mada_opt_alloc_arrays(mada_opt *opt);
 void mada_opt_free_arrays(mada_opt *opt);
 
-/* 1 if any coefficient learns (eta > 0). */
-int mada_any_learning(const mada_config *cfg);
+/* The state arrays (MADA_ARR_*) a lean optimizer keeps, as a bit mask
+ * (spec 5.1). */
+unsigned mada_lean_arrays(mada_lean ln);
+/* fast/dispatch.c: the thread count of a new optimizer: MADA_NUM_THREADS if
+ * set (MADA_E_CONFIG if it is not a count in [1, MADA_MAX_THREADS]), else
+ * OpenMP's maximum. */
+#define MADA_MAX_THREADS 1024
+int mada_threads_default(int *nthreads);
+
+/* The MADA_LEAN_* mask of lean parts, and back. */
+unsigned mada_lean_mask(mada_lean ln);
+mada_lean mada_lean_from_mask(unsigned mask);
 
 #endif /* MADA_INTERNAL_H */

@@ -134,6 +134,7 @@ int mada_config_preset(mada_config *cfg, const char *name)
         cfg->lb2 = p->lb2;
         cfg->vbar = p->vbar;
         cfg->compat = 0;
+        cfg->lean = 1;
         return MADA_OK;
     }
     return MADA_E_PRESET;
@@ -189,6 +190,39 @@ static void fill_array(void *a, size_t n, mada_dtype d, double value)
     }
 }
 
+/* ---- Lean parts (spec 5.1) ------------------------------------------------------ */
+unsigned mada_lean_arrays(mada_lean ln)
+{
+    if (ln.lion_only)
+        return 1u << MADA_ARR_L;
+    unsigned keep = (1u << MADA_ARR_M) | (1u << MADA_ARR_V);
+    if (!ln.avg)
+        keep |= 1u << MADA_ARR_VB;
+    if (!ln.adan)
+        keep |= (1u << MADA_ARR_N) | (1u << MADA_ARR_GP);
+    if (!ln.lion)
+        keep |= 1u << MADA_ARR_L;
+    return keep;
+}
+
+unsigned mada_lean_mask(mada_lean ln)
+{
+    return (ln.adan ? MADA_LEAN_NO_ADAN : 0u) | (ln.lion ? MADA_LEAN_NO_LION : 0u) |
+           (ln.avg ? MADA_LEAN_NO_AVG : 0u) | (ln.yogi ? MADA_LEAN_NO_YOGI : 0u) |
+           (ln.lion_only ? MADA_LEAN_LION_ONLY : 0u);
+}
+
+mada_lean mada_lean_from_mask(unsigned mask)
+{
+    mada_lean ln;
+    ln.adan = (mask & MADA_LEAN_NO_ADAN) != 0;
+    ln.lion = (mask & MADA_LEAN_NO_LION) != 0;
+    ln.avg = (mask & MADA_LEAN_NO_AVG) != 0;
+    ln.yogi = (mask & MADA_LEAN_NO_YOGI) != 0;
+    ln.lion_only = (mask & MADA_LEAN_LION_ONLY) != 0;
+    return ln;
+}
+
 /* Release the element storage of opt (not opt itself). */
 void mada_opt_free_arrays(mada_opt *opt)
 {
@@ -200,35 +234,31 @@ void mada_opt_free_arrays(mada_opt *opt)
         free(opt->part[k]);
         opt->part[k] = NULL;
     }
-    free(opt->part_sink);
-    opt->part_sink = NULL;
 }
 
-/* Allocate the element storage for opt->n, opt->dtype and opt->cfg (partials
- * only for learning coefficients), initialised as spec 9 says for t = 0.
- * On failure nothing stays allocated. */
+/* Allocate the element storage for opt->n, opt->dtype, opt->cfg and
+ * opt->lean: the state arrays the lean parts keep (spec 5.1), the partials of
+ * learning coefficients only (D6), initialised as spec 9 says for t = 0.  On
+ * failure nothing stays allocated. */
 int mada_opt_alloc_arrays(mada_opt *opt)
 {
+    const unsigned keep = mada_lean_arrays(opt->lean);
     for (int k = 0; k < MADA_NARR; k++)
-        if (!(opt->arr[k] = alloc_array(opt->n, opt->esz)))
+        if ((keep >> k) & 1u)
+            if (!(opt->arr[k] = alloc_array(opt->n, opt->esz)))
+                goto nomem;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        if (opt->cfg.eta[k] > 0.0 && !(opt->part[k] = alloc_array(opt->n, opt->esz)))
             goto nomem;
-    int learning = 0;
-    for (int k = 0; k < MADA_NCOEF; k++) {
-        if (!(opt->cfg.eta[k] > 0.0))
-            continue;
-        learning++;
-        if (!(opt->part[k] = alloc_array(opt->n, opt->esz)))
-            goto nomem;
-    }
-    /* The kernel writes all six partials or none (D6): the coefficients that
-     * do not learn share one scratch array. */
-    if (learning > 0 && learning < MADA_NCOEF && !(opt->part_sink = alloc_array(opt->n, opt->esz)))
-        goto nomem;
     opt->vmax = 0.0;
     if (opt->cfg.compat) {
-        fill_array(opt->arr[MADA_ARR_V], opt->n, opt->dtype, 1e-15);
-        fill_array(opt->arr[MADA_ARR_VB], opt->n, opt->dtype, 1e-15);
-        opt->vmax = opt->dtype == MADA_F32 ? (double)(float)1e-15 : 1e-15;
+        const int moments[2] = {MADA_ARR_V, MADA_ARR_VB};
+        for (int j = 0; j < 2; j++) {
+            if (!opt->arr[moments[j]])
+                continue;
+            fill_array(opt->arr[moments[j]], opt->n, opt->dtype, 1e-15);
+            opt->vmax = opt->dtype == MADA_F32 ? (double)(float)1e-15 : 1e-15;
+        }
     }
     return MADA_OK;
 nomem:
@@ -250,6 +280,9 @@ static int create_in_default_env(mada_opt **out, size_t n, mada_dtype dtype,
     mada_backend b;
     if ((rc = mada_backend_default(&b)) != MADA_OK)
         return rc;
+    int nthreads;
+    if ((rc = mada_threads_default(&nthreads)) != MADA_OK)
+        return rc;
     mada_opt *opt = calloc(1, sizeof *opt);
     if (!opt)
         return MADA_E_NOMEM;
@@ -263,8 +296,14 @@ static int create_in_default_env(mada_opt **out, size_t n, mada_dtype dtype,
     opt->dtype = dtype;
     opt->esz = esz;
     opt->cfg = *cfg;
+    opt->lean = mada_lean_of(cfg);
     opt->be = mada_backend_ops_get(b);
-    if ((rc = mada_opt_alloc_arrays(opt)) != MADA_OK) {
+    opt->nthreads = nthreads;
+    const size_t nblocks = n / MADA_RED_BLOCK + 1;
+    opt->blocksums = malloc(nblocks * MADA_NCOEF * sizeof(double));
+    rc = opt->blocksums ? mada_opt_alloc_arrays(opt) : MADA_E_NOMEM;
+    if (rc != MADA_OK) {
+        free(opt->blocksums);
         free(opt->err);
         free(opt);
         return rc;
@@ -289,6 +328,7 @@ void mada_destroy(mada_opt *opt)
     if (!opt)
         return;
     mada_opt_free_arrays(opt);
+    free(opt->blocksums);
     free(opt->err);
     free(opt);
 }
@@ -335,8 +375,12 @@ static int hyper_due(const mada_opt *opt)
     return t >= 2 && t - 1 > opt->cfg.warmup && mada_any_learning(&opt->cfg) && opt->part_valid;
 }
 
-/* Spec 8: everything mada_step() checks, in order, before changing anything. */
-static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
+/* Spec 8: everything mada_step() checks, in order, before changing anything
+ * (docs/DECISIONS.md D12).  The element checks are the backend's pass 1,
+ * fused there with the reductions of the hyper step when it is due (H, for
+ * the learning coefficients); a failed check discards them. */
+static int validate_step(mada_opt *opt, const void *x, const void *g, double lr,
+                         double H[MADA_NCOEF])
 {
     const size_t bytes = opt->n * opt->esz;
     if (!x || !g)
@@ -344,10 +388,8 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
     if (overlaps(x, bytes, g, bytes))
         return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
                     "mada_step: parameter and gradient buffers overlap");
-    for (int k = 0; k <= MADA_NARR + MADA_NCOEF; k++) {
-        const void *s = k < MADA_NARR                ? opt->arr[k]
-                        : k < MADA_NARR + MADA_NCOEF ? opt->part[k - MADA_NARR]
-                                                     : opt->part_sink;
+    for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++) {
+        const void *s = k < MADA_NARR ? opt->arr[k] : opt->part[k - MADA_NARR];
         if (s && (overlaps(x, bytes, s, bytes) || overlaps(g, bytes, s, bytes)))
             return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
                         "mada_step: a caller buffer overlaps the optimizer's own state");
@@ -370,14 +412,25 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
                         "mada_step: the hyper-optimizer state is outside its domain (alpha_{t-1} "
                         "= %g, or a momentum buffer not finite)", opt->lr_prev);
     }
-    /* The value checks: ref/validate.c, whose contract is what the kernels
-     * require (proofs/domain_harness.c). */
+    /* The value checks: ref/validate.c, whose contracts are what the kernels
+     * require (proofs/domain_harness.c); the elements' through pass 1. */
     const int compat_first = opt->cfg.compat && opt->t == 0;
     const int f32 = opt->dtype == MADA_F32;
-    size_t i;
-    const int rc =
-        f32 ? mada_step_check_f32(x, g, opt->n, lr, opt->vmax, opt->t, compat_first, &i)
-            : mada_step_check_f64(x, g, opt->n, lr, opt->vmax, opt->t, compat_first, &i);
+    size_t i = SIZE_MAX;
+    int rc = mada_step_scalars_check(opt->t, lr, opt->vmax);
+    if (rc == MADA_OK) {
+        mada_pass1_t p1;
+        p1.n = opt->n;
+        p1.x = x;
+        p1.g = g;
+        p1.compat_first = compat_first;
+        const int reduce = opt->t < UINT64_MAX && hyper_due(opt);
+        for (int k = 0; k < MADA_NCOEF; k++)
+            p1.part[k] = reduce && opt->cfg.eta[k] > 0.0 ? opt->part[k] : NULL;
+        p1.nthreads = opt->nthreads;
+        p1.blocksums = opt->blocksums;
+        rc = f32 ? opt->be->pass1_f32(&p1, H, &i) : opt->be->pass1_f64(&p1, H, &i);
+    }
     switch (rc) {
     case MADA_OK:
         break;
@@ -407,15 +460,13 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr)
     return MADA_OK;
 }
 
-/* Spec 7 step 2: canonical reductions against the stored partials and the
- * coefficient update, with alpha_{t-1}. */
-static void hyper_step(mada_opt *opt, const void *g)
+/* Spec 7 step 2: the coefficient update with alpha_{t-1}, from H, the
+ * canonical reductions against the stored partials (pass 1). */
+static void hyper_step(mada_opt *opt, const double H[MADA_NCOEF])
 {
     mada_hyper_input in;
     for (int k = 0; k < MADA_NCOEF; k++) {
-        in.H[k] = !(opt->cfg.eta[k] > 0.0) ? 0.0
-                  : opt->dtype == MADA_F32 ? opt->be->reduce_f32(g, opt->part[k], opt->n)
-                                           : opt->be->reduce_f64(g, opt->part[k], opt->n);
+        in.H[k] = opt->cfg.eta[k] > 0.0 ? H[k] : 0.0;
         in.eta[k] = opt->cfg.eta[k];
         in.mu[k] = opt->cfg.mu[k];
         in.lo[k] = opt->cfg.lo[k];
@@ -449,15 +500,18 @@ static void hyper_step(mada_opt *opt, const void *g)
         (A).nn = (O)->arr[MADA_ARR_N];                                       \
         (A).l = (O)->arr[MADA_ARR_L];                                        \
         for (int k_ = 0; k_ < MADA_NCOEF; k_++)                              \
-            (A).part[k_] = !(STORE) ? NULL                                   \
-                           : (O)->part[k_] ? (O)->part[k_] : (O)->part_sink;  \
+            (A).part[k_] = (STORE) ? (O)->part[k_] : NULL;                   \
+        (A).partials = (STORE);                                              \
         (A).vbar_max = (O)->cfg.vbar == MADA_VBAR_MAX;                       \
         (A).lion_compat = (O)->cfg.compat;                                   \
+        (A).lean = (O)->lean;                                                \
+        (A).nthreads = (O)->nthreads;                                        \
     } while (0)
 
 static int step_in_default_env(mada_opt *opt, void *x, const void *g, double lr)
 {
-    int rc = validate_step(opt, x, g, lr);
+    double H[MADA_NCOEF] = {0};
+    int rc = validate_step(opt, x, g, lr, H);
     if (rc != MADA_OK)
         return rc;
 
@@ -467,19 +521,20 @@ static int step_in_default_env(mada_opt *opt, void *x, const void *g, double lr)
     const int learning = mada_any_learning(&opt->cfg);
     /* Spec 9: at t = 1 the previous gradient is g_1 itself (compat: 0, and n
      * starts at g_1^2). */
-    if (t == 1) {
-        if (opt->cfg.compat && opt->dtype == MADA_F32)
+    if (t == 1 && opt->cfg.compat && opt->arr[MADA_ARR_N]) {
+        if (opt->dtype == MADA_F32)
             mada_compat_init_n_f32(opt->n, g, opt->arr[MADA_ARR_N]);
-        else if (opt->cfg.compat)
+        else
             mada_compat_init_n_f64(opt->n, g, opt->arr[MADA_ARR_N]);
-        else if (opt->dtype == MADA_F32)
+    } else if (t == 1 && !opt->cfg.compat && opt->arr[MADA_ARR_GP]) {
+        if (opt->dtype == MADA_F32)
             mada_first_gp_f32(opt->n, g, opt->arr[MADA_ARR_GP]);
         else
             mada_first_gp_f64(opt->n, g, opt->arr[MADA_ARR_GP]);
     }
 
     if (hyper)
-        hyper_step(opt, g);
+        hyper_step(opt, H);
 
     mada_scalar_inputs si;
     memcpy(si.q, opt->cfg.coef, sizeof si.q);
@@ -525,6 +580,8 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
 }
 
 /* ---- Coefficients and information ------------------------------------------------ */
+static const char *const coef_name[MADA_NCOEF] = {"beta1", "beta2", "beta3", "rho", "c", "gamma"};
+
 int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF])
 {
     if (!opt || !coef)
@@ -540,8 +597,27 @@ static int set_coef_in_default_env(mada_opt *opt, int q, double value)
                     q, MADA_NCOEF);
     if (!mada_coef_ok(&opt->cfg, q, value))
         return fail(opt, MADA_E_COEF, SIZE_MAX,
-                    "mada_set_coef: %g is outside the domain or [lo, hi] of coefficient %d",
-                    value, q);
+                    "mada_set_coef: %g is outside the domain or [lo, hi] of coefficient %s",
+                    value, coef_name[q]);
+    if (!mada_lean_allows(opt->lean, q, value)) {
+        /* The lean part whose condition the change breaks (spec 5.1). */
+        const mada_lean ln = opt->lean;
+        const char *part = q == MADA_BETA3              ? "no Adan term"
+                           : q == MADA_RHO              ? "no average"
+                           : q == MADA_C                ? "no Yogi term"
+                           : ln.lion && q == MADA_GAMMA ? "no Lion term"
+                                                        : "Lion only";
+        const char *dropped = q == MADA_BETA3              ? "the arrays n and gp it dropped"
+                              : q == MADA_RHO              ? "the array vbar it dropped"
+                              : q == MADA_C                ? "the Yogi term's lines it does not evaluate"
+                              : ln.lion && q == MADA_GAMMA ? "the array l it dropped"
+                                                           : "the arrays m, v, vbar, n and gp it dropped";
+        return fail(opt, MADA_E_CONFIG, SIZE_MAX,
+                    "mada_set_coef: %s is frozen at %g in this lean optimizer (spec 5.1, %s); "
+                    "setting it to %g would need %s (create the optimizer with "
+                    "mada_config.lean = 0 to keep every array)",
+                    coef_name[q], opt->cfg.coef[q], part, value, dropped);
+    }
     opt->cfg.coef[q] = value;
     return MADA_OK;
 }
@@ -575,11 +651,19 @@ int mada_get_info(const mada_opt *opt, mada_info *info)
     info->n = opt->n;
     info->dtype = opt->dtype;
     info->backend = opt->be->id;
+    info->threads = opt->be->id == MADA_BACKEND_REF ? 1 : opt->nthreads;
     memcpy(info->coef, opt->cfg.coef, sizeof info->coef);
     memcpy(info->hypergrad, opt->hypergrad, sizeof info->hypergrad);
     info->hyper_steps = opt->hyper_steps;
     info->skipped = opt->skipped;
     memcpy(info->skipped_coef, opt->skipped_coef, sizeof info->skipped_coef);
+    info->lean_mask = mada_lean_mask(opt->lean);
+    size_t arrays = 0;
+    for (int k = 0; k < MADA_NARR; k++)
+        arrays += opt->arr[k] != NULL;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        arrays += opt->part[k] != NULL;
+    info->state_bytes_per_elem = arrays * opt->esz;
     return MADA_OK;
 }
 
@@ -591,4 +675,21 @@ const char *mada_last_error(const mada_opt *opt)
 size_t mada_last_error_index(const mada_opt *opt)
 {
     return opt ? opt->err_index : SIZE_MAX;
+}
+
+int mada_set_threads(mada_opt *opt, int nthreads)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    if (nthreads < 0 || nthreads > MADA_MAX_THREADS)
+        return fail(opt, MADA_E_CONFIG, SIZE_MAX,
+                    "mada_set_threads: %d threads is not in [1, %d] (or 0: the default)",
+                    nthreads, MADA_MAX_THREADS);
+    if (nthreads == 0 && mada_threads_default(&nthreads) != MADA_OK)
+        return fail(opt, MADA_E_CONFIG, SIZE_MAX,
+                    "mada_set_threads: MADA_NUM_THREADS=%s is not a count in [1, %d]",
+                    getenv("MADA_NUM_THREADS"), MADA_MAX_THREADS);
+    opt->nthreads = nthreads;
+    return MADA_OK;
 }

@@ -4,9 +4,11 @@
  * Layout, little-endian, no padding:
  *   header   magic "MADASTF\0", u32 version, u32 dtype, u64 n, u64 t,
  *            f64 lr_prev, configuration, hyper-optimizer state,
- *            u32 part_valid, u32 part_mask
- *   arrays   m, v, vbar, n, gp, l, then the partials of each coefficient in
- *            part_mask, n elements each, in the element type
+ *            u32 part_valid, u32 part_mask, and from version 2 on
+ *            u32 lean (the configuration field), u32 lean_mask
+ *   arrays   those of m, v, vbar, n, gp, l the lean mask keeps (version 1:
+ *            all six), then the partials of each coefficient in part_mask,
+ *            n elements each, in the element type
  *   trailer  u64 CRC-64/XZ of every preceding byte
  * Save writes a temporary file beside the target (a short name of its own in
  * the target's directory, so any file name the system accepts works) and
@@ -32,7 +34,7 @@
 #endif
 
 #define STATE_MAGIC "MADASTF"  /* 8 bytes with the terminating NUL */
-#define STATE_VERSION 1u
+#define STATE_VERSION 2u /* written; versions 1 and 2 are read */
 #define CHUNK ((size_t)1 << 20)
 
 /* ---- Header encoding ------------------------------------------------------------ */
@@ -98,6 +100,7 @@ typedef struct {
     double hypergrad[MADA_NCOEF];
     uint64_t hyper_steps, skipped, skipped_coef[MADA_NCOEF];
     uint32_t part_valid, part_mask;
+    uint32_t lean_mask; /* version 2 */
 } header;
 
 static void header_io(hbuf *h, header *x)
@@ -130,18 +133,30 @@ static void header_io(hbuf *h, header *x)
         io_u64(h, &x->skipped_coef[k]);
     io_u32(h, &x->part_valid);
     io_u32(h, &x->part_mask);
+    uint32_t lean = (uint32_t)x->cfg.lean;
+    if (x->version >= 2) {
+        io_u32(h, &lean);
+        io_u32(h, &x->lean_mask);
+    } else if (h->reading) {
+        /* Version 1 predates lean configurations: a full optimizer. */
+        lean = 0;
+        x->lean_mask = 0;
+    }
     /* Out-of-range enum values are kept as they are and rejected by the
      * domain check (never converted to a valid value). */
     x->cfg.vbar = vbar > 1 ? (mada_vbar_mode)2 : (mada_vbar_mode)vbar;
     x->cfg.compat = compat > 1 ? 2 : (int)compat;
+    x->cfg.lean = lean > 1 ? 2 : (int)lean;
 }
 
-/* Size of the encoded header: magic plus header_io()'s fields. */
-static size_t header_size(void)
+/* Size of the encoded header of a format version: magic plus header_io()'s
+ * fields. */
+static size_t header_size(uint32_t version)
 {
     hbuf h = {{0}, 8, 0};
     header x;
     memset(&x, 0, sizeof x);
+    x.version = version;
     header_io(&h, &x);
     return h.pos;
 }
@@ -250,6 +265,7 @@ static int save_in_default_env(mada_opt *opt, const char *path)
     x.skipped = opt->skipped;
     x.part_valid = (uint32_t)opt->part_valid;
     x.part_mask = learning_mask(&opt->cfg);
+    x.lean_mask = mada_lean_mask(opt->lean);
 
     hbuf h = {{0}, 8, 0};
     memcpy(h.b, STATE_MAGIC, 8);
@@ -289,7 +305,8 @@ static int save_in_default_env(mada_opt *opt, const char *path)
         const size_t bytes = opt->n * opt->esz;
         put(&w, h.b, h.pos);
         for (int k = 0; k < MADA_NARR; k++)
-            put(&w, opt->arr[k], bytes);
+            if (opt->arr[k])
+                put(&w, opt->arr[k], bytes);
         for (int k = 0; k < MADA_NCOEF; k++)
             if (x.part_mask & (1u << k))
                 put(&w, opt->part[k], bytes);
@@ -363,6 +380,13 @@ static int state_ok(const header *x, mada_opt *nw)
     const int learning = learn != 0;
     if (x->part_mask != learn || (x->started_mask & ~learn) != 0)
         return 0;
+    /* The lean mask agrees with the configuration: known bits only, none
+     * without lean = 1, and every part in force has its condition (a part
+     * whose condition holds need not be in force: the configuration may have
+     * reached that value after creation, mada_set_coef()). */
+    const unsigned can = mada_lean_mask(mada_lean_of(&x->cfg));
+    if ((x->lean_mask & ~can) != 0)
+        return 0;
     if (x->part_valid != (uint32_t)(learning && x->t >= 1 && x->t > x->cfg.warmup))
         return 0;
     if (!(x->lr_prev >= 0.0 && x->lr_prev <= MADA_LR_MAX))
@@ -383,6 +407,8 @@ static int state_ok(const header *x, mada_opt *nw)
      * store.  v and vbar may exceed MADA_V_MAX (then the next step refuses). */
     double vmax = 0.0, ignore = 0.0;
     for (int k = 0; k < MADA_NARR; k++) {
+        if (!nw->arr[k])
+            continue; /* dropped by the lean mask */
         const double bound = k == MADA_ARR_GP ? MADA_GMAX : MADA_S_MAX;
         const int moment2 = k == MADA_ARR_V || k == MADA_ARR_VB;
         if (!all_within(nw->arr[k], nw->n, nw->dtype, moment2 ? 0.0 : -bound,
@@ -450,7 +476,7 @@ static int load_in_default_env(mada_opt *opt, const char *path)
     if (!f)
         return MADA_E_IO;
     const uint64_t flen = (uint64_t)st.st_size;
-    const size_t hlen = header_size();
+    size_t hlen = header_size(1); /* the shortest; the version says which */
     int rc = MADA_OK;
     unsigned char *chunk = NULL;
     mada_opt nw;
@@ -464,15 +490,29 @@ static int load_in_default_env(mada_opt *opt, const char *path)
         rc = load_fail(opt, MADA_E_FORMAT, path, "not a MADA state file (bad magic or too short)");
         goto out;
     }
-    header_io(&h, &x);
-    if (x.version != STATE_VERSION) {
+    const uint32_t version = (uint32_t)h.b[8] | (uint32_t)h.b[9] << 8 |
+                             (uint32_t)h.b[10] << 16 | (uint32_t)h.b[11] << 24;
+    if (version != 1 && version != 2) {
         rc = mada_fail(opt, MADA_E_VERSION, SIZE_MAX,
-                       "mada_load: %s: format version %u, this library reads %u", path,
-                       (unsigned)x.version, STATE_VERSION);
+                       "mada_load: %s: format version %u; this library reads versions 1 and 2",
+                       path, (unsigned)version);
         goto out;
     }
+    if (header_size(version) > hlen) { /* the rest of a longer header */
+        const size_t more = header_size(version) - hlen;
+        if (flen < hlen + more || !get(f, h.b + hlen, more, &crc)) {
+            rc = load_fail(opt, MADA_E_FORMAT, path, "not a MADA state file (too short)");
+            goto out;
+        }
+        hlen += more;
+    }
+    x.version = version;
+    header_io(&h, &x);
+    /* The state arrays the file holds: those its lean mask keeps. */
+    const mada_lean lean = mada_lean_from_mask(x.lean_mask);
+    const unsigned keep = mada_lean_arrays(lean);
     const uint64_t esz = x.dtype == MADA_F32 ? 4 : x.dtype == MADA_F64 ? 8 : 0;
-    const uint64_t narr = (uint64_t)MADA_NARR + (uint64_t)popcount6(x.part_mask);
+    const uint64_t narr = (uint64_t)popcount6(keep) + (uint64_t)popcount6(x.part_mask);
     if (esz == 0 || (x.part_mask >> MADA_NCOEF) != 0 || x.n == 0 ||
         x.n > (UINT64_MAX - hlen - 8) / esz / narr ||
         flen != hlen + narr * x.n * esz + 8) {
@@ -520,6 +560,7 @@ static int load_in_default_env(mada_opt *opt, const char *path)
     nw.dtype = opt->dtype;
     nw.esz = opt->esz;
     nw.cfg = x.cfg;
+    nw.lean = lean;
     for (int k = 0; k < MADA_NCOEF; k++) /* allocate what the file holds */
         nw.cfg.eta[k] = (x.part_mask >> k) & 1u ? 1.0 : 0.0;
     if (mada_opt_alloc_arrays(&nw) != MADA_OK) {
@@ -553,8 +594,7 @@ static int load_in_default_env(mada_opt *opt, const char *path)
     memcpy(opt->part, nw.part, sizeof opt->part);
     memset(nw.arr, 0, sizeof nw.arr);
     memset(nw.part, 0, sizeof nw.part);
-    opt->part_sink = nw.part_sink;
-    nw.part_sink = NULL;
+    opt->lean = nw.lean;
     opt->cfg = x.cfg;
     opt->t = x.t;
     opt->lr_prev = x.lr_prev;

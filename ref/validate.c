@@ -60,10 +60,54 @@ static int positive(double x)
 
 int mada_any_learning(const mada_config *cfg)
 {
+    /*@ loop invariant 0 <= k <= MADA_NCOEF;
+        loop invariant \forall integer j; 0 <= j < k ==> cfg->eta[j] == 0.0;
+        loop assigns k;
+        loop variant MADA_NCOEF - k;
+    */
     for (int k = 0; k < MADA_NCOEF; k++)
-        if (cfg->eta[k] > 0.0)
+        if (positive(cfg->eta[k]))
             return 1;
     return 0;
+}
+
+/* Coefficient k frozen at v. */
+/*@ requires \valid_read(cfg) && mada_config_ok(cfg) && 0 <= k < MADA_NCOEF;
+    assigns \result \from cfg->eta[k], cfg->coef[k], v;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> mada_frozen_at(cfg, k, v);
+*/
+static int frozen_at(const mada_config *cfg, int k, double v)
+{
+    return cfg->eta[k] == 0.0 && cfg->coef[k] == v;
+}
+
+mada_lean mada_lean_of(const mada_config *cfg)
+{
+    mada_lean ln = {0, 0, 0, 0, 0};
+    if (cfg->lean != 1)
+        return ln;
+    ln.adan = frozen_at(cfg, MADA_BETA3, 0.0);
+    ln.lion = frozen_at(cfg, MADA_GAMMA, 1.0);
+    ln.avg = frozen_at(cfg, MADA_RHO, 1.0);
+    ln.yogi = frozen_at(cfg, MADA_C, 1.0);
+    ln.lion_only = frozen_at(cfg, MADA_GAMMA, 0.0) && !mada_any_learning(cfg);
+    return ln;
+}
+
+int mada_lean_allows(mada_lean ln, int k, double v)
+{
+    if (ln.adan && k == MADA_BETA3 && v != 0.0)
+        return 0;
+    if (ln.lion && k == MADA_GAMMA && v != 1.0)
+        return 0;
+    if (ln.avg && k == MADA_RHO && v != 1.0)
+        return 0;
+    if (ln.yogi && k == MADA_C && v != 1.0)
+        return 0;
+    if (ln.lion_only && k == MADA_GAMMA && v != 0.0)
+        return 0;
+    return 1;
 }
 
 int mada_coef_ok(const mada_config *cfg, int k, double v)
@@ -98,7 +142,7 @@ int mada_config_domain_check(const mada_config *cfg)
         !mada_in_range(cfg->lambda, 0.0, MADA_LAMBDA_MAX) ||
         !mada_in_range(cfg->lb1, 0.0, MADA_BETA_MAX) || !mada_in_range(cfg->lb2, 0.0, MADA_BETA_MAX) ||
         !(cfg->vbar == MADA_VBAR_AVG || cfg->vbar == MADA_VBAR_MAX) ||
-        !(cfg->compat == 0 || cfg->compat == 1))
+        !(cfg->compat == 0 || cfg->compat == 1) || !(cfg->lean == 0 || cfg->lean == 1))
         return MADA_E_CONFIG;
     /*@ loop invariant 0 <= k <= MADA_NCOEF;
         loop invariant \forall integer j; 0 <= j < k ==> mada_coef_value_ok(cfg, j, cfg->coef[j]);
@@ -172,16 +216,7 @@ double mada_grad_bound(int compat_first)
     return compat_first ? MADA_COMPAT_G1_MAX : MADA_GMAX;
 }
 
-/* The step count, the learning rate and the bound on v, vbar left by the
- * previous step. */
-/*@ requires \is_finite(vmax);
-    assigns \result \from t_prev, lr, vmax;
-    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
-            \result == MADA_E_STATE;
-    ensures \result == MADA_OK ==>
-        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX;
-*/
-static int step_scalars_check(uint64_t t_prev, double lr, double vmax)
+int mada_step_scalars_check(uint64_t t_prev, double lr, double vmax)
 {
     if (t_prev == UINT64_MAX)
         return MADA_E_LIMIT;
@@ -192,13 +227,10 @@ static int step_scalars_check(uint64_t t_prev, double lr, double vmax)
     return MADA_OK;
 }
 
-int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, double vmax,
-                        uint64_t t_prev, int compat_first, size_t *index)
+int mada_step_check_f32(const float *x, const float *g, size_t n, int compat_first,
+                        size_t *index)
 {
     *index = SIZE_MAX;
-    const int rc = step_scalars_check(t_prev, lr, vmax);
-    if (rc != MADA_OK)
-        return rc;
     size_t i = mada_first_outside_f32(g, n, mada_grad_bound(compat_first));
     if (i < n) {
         *index = i;
@@ -212,13 +244,10 @@ int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, dou
     return MADA_OK;
 }
 
-int mada_step_check_f64(const double *x, const double *g, size_t n, double lr, double vmax,
-                        uint64_t t_prev, int compat_first, size_t *index)
+int mada_step_check_f64(const double *x, const double *g, size_t n, int compat_first,
+                        size_t *index)
 {
     *index = SIZE_MAX;
-    const int rc = step_scalars_check(t_prev, lr, vmax);
-    if (rc != MADA_OK)
-        return rc;
     size_t i = mada_first_outside_f64(g, n, mada_grad_bound(compat_first));
     if (i < n) {
         *index = i;

@@ -42,7 +42,35 @@
         mada_in(cfg->lb1, 0.0, MADA_BETA_MAX) &&
         mada_in(cfg->lb2, 0.0, MADA_BETA_MAX) &&
         (cfg->vbar == MADA_VBAR_AVG || cfg->vbar == MADA_VBAR_MAX) &&
-        (cfg->compat == 0 || cfg->compat == 1);
+        (cfg->compat == 0 || cfg->compat == 1) &&
+        (cfg->lean == 0 || cfg->lean == 1);
+
+    // Coefficient k is frozen (eta == 0) at the value v.
+    predicate mada_frozen_at{L}(mada_config *cfg, integer k, real v) =
+        cfg->eta[k] == 0.0 && cfg->coef[k] == v;
+
+    // The lean parts of spec 5.1 a configuration puts in force: one field per
+    // row of the table, each 1 exactly when the configuration asks for lean
+    // optimizers and the row's condition holds.
+    predicate mada_lean_from{L}(mada_lean ln, mada_config *cfg) =
+        (ln.adan == 0 || ln.adan == 1) && (ln.lion == 0 || ln.lion == 1) &&
+        (ln.avg == 0 || ln.avg == 1) && (ln.yogi == 0 || ln.yogi == 1) &&
+        (ln.lion_only == 0 || ln.lion_only == 1) &&
+        (ln.adan == 1 <==> cfg->lean == 1 && mada_frozen_at(cfg, MADA_BETA3, 0.0)) &&
+        (ln.lion == 1 <==> cfg->lean == 1 && mada_frozen_at(cfg, MADA_GAMMA, 1.0)) &&
+        (ln.avg == 1 <==> cfg->lean == 1 && mada_frozen_at(cfg, MADA_RHO, 1.0)) &&
+        (ln.yogi == 1 <==> cfg->lean == 1 && mada_frozen_at(cfg, MADA_C, 1.0)) &&
+        (ln.lion_only == 1 <==> cfg->lean == 1 && mada_frozen_at(cfg, MADA_GAMMA, 0.0) &&
+            \forall integer k; 0 <= k < MADA_NCOEF ==> cfg->eta[k] == 0.0);
+
+    // Coefficient k may take the value v without breaking a lean part in
+    // force (each part's condition on its frozen coefficient).
+    predicate mada_lean_keeps(mada_lean ln, integer k, real v) =
+        (ln.adan != 0 && k == MADA_BETA3 ==> v == 0.0) &&
+        (ln.lion != 0 && k == MADA_GAMMA ==> v == 1.0) &&
+        (ln.avg != 0 && k == MADA_RHO ==> v == 1.0) &&
+        (ln.yogi != 0 && k == MADA_C ==> v == 1.0) &&
+        (ln.lion_only != 0 && k == MADA_GAMMA ==> v == 0.0);
 
     // Element a is finite with |a| <= bound (what mada_step() requires of g, x).
     predicate mada_within_f32(float a, real bound) = \is_finite(a) && -bound <= a <= bound;
@@ -90,6 +118,30 @@ int mada_coef_ok(const mada_config *cfg, int k, double v);
 */
 int mada_config_domain_check(const mada_config *cfg);
 
+/* 1 if some coefficient learns (eta > 0). */
+/*@ requires \valid_read(cfg) && mada_config_ok(cfg);
+    assigns \result \from cfg->eta[0 .. MADA_NCOEF - 1];
+    ensures \result == 0 || \result == 1;
+    ensures \result == 0 <==> \forall integer k; 0 <= k < MADA_NCOEF ==> cfg->eta[k] == 0.0;
+*/
+int mada_any_learning(const mada_config *cfg);
+
+/* The lean parts of spec 5.1 that *cfg puts in force (all 0 when cfg->lean
+ * is 0); mada_create() decides with it once. */
+/*@ requires \valid_read(cfg) && mada_config_ok(cfg);
+    assigns \result \from *cfg;
+    ensures lean: mada_lean_from(\result, cfg);
+*/
+mada_lean mada_lean_of(const mada_config *cfg);
+
+/* 1 if coefficient k may take value v in an optimizer whose lean parts in
+ * force are ln: no part's condition breaks (mada_set_coef(); spec 5.1). */
+/*@ assigns \result \from ln, k, v;
+    ensures \result == 0 || \result == 1;
+    ensures keeps: \result == 1 <==> mada_lean_keeps(ln, k, v);
+*/
+int mada_lean_allows(mada_lean ln, int k, double v);
+
 /* Index of the first element outside |a[i]| <= bound (NaN and infinities
  * included), or n if none.  0 <= bound <= 2^1000 (mada_step() passes
  * MADA_GMAX, MADA_XMAX, MADA_COMPAT_G1_MAX). */
@@ -125,24 +177,32 @@ size_t mada_first_outside_f64(const double *a, size_t n, double bound);
 */
 double mada_grad_bound(int compat_first);
 
-/* The value checks of mada_step() (spec 8, in the order of docs/DECISIONS.md
- * D12) after its pointer checks: the step count t_prev (the step makes it
+/* The scalar checks of mada_step() (spec 8, in the order of
+ * docs/DECISIONS.md D12): the step count t_prev (the step makes it
  * t_prev + 1, which must not wrap), the learning rate, the bound on v and
  * vbar left by the previous step (vmax, finite: a kernel result or computed
- * from a loaded state), the gradient, the parameters.  Returns MADA_OK or the
- * first error: MADA_E_LIMIT, MADA_E_LR, MADA_E_STATE, MADA_E_GRAD or
- * MADA_E_PARAM; *index is the offending element for the last two, SIZE_MAX
- * otherwise.  What MADA_OK
- * guarantees is what the kernels require (proofs/domain_harness.c). */
+ * from a loaded state).  MADA_OK or the first error. */
+/*@ requires \is_finite(vmax);
+    assigns \result \from t_prev, lr, vmax;
+    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
+            \result == MADA_E_STATE;
+    ensures \result == MADA_OK ==>
+        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX;
+*/
+int mada_step_scalars_check(uint64_t t_prev, double lr, double vmax);
+
+/* The element checks of mada_step() (spec 8), after the scalar ones: the
+ * gradient (|g| <= mada_grad_bound(compat_first)), then the parameters
+ * (|x| <= XMAX).  MADA_OK, or MADA_E_GRAD / MADA_E_PARAM with *index the
+ * first offending element (SIZE_MAX otherwise).  What MADA_OK guarantees
+ * is what the kernels require (proofs/domain_harness.c).  The reference
+ * backend's pass 1 (fast/dispatch.c). */
 /*@ requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
     requires \valid(index);
-    requires \is_finite(vmax);
     assigns *index;
-    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
-            \result == MADA_E_STATE || \result == MADA_E_GRAD || \result == MADA_E_PARAM;
+    ensures \result == MADA_OK || \result == MADA_E_GRAD || \result == MADA_E_PARAM;
     ensures ok: \result == MADA_OK ==>
-        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
-        (\forall integer i; 0 <= i < n ==> mada_fin_f32(x[i], -MADA_XMAX, MADA_XMAX));
+        \forall integer i; 0 <= i < n ==> mada_fin_f32(x[i], -MADA_XMAX, MADA_XMAX);
     ensures grad: \result == MADA_OK && compat_first == 0 ==>
         \forall integer i; 0 <= i < n ==> mada_fin_f32(g[i], -MADA_GMAX, MADA_GMAX);
     ensures grad_compat: \result == MADA_OK && compat_first != 0 ==>
@@ -150,17 +210,14 @@ double mada_grad_bound(int compat_first);
             mada_fin_f32(g[i], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
     ensures index: (\result == MADA_E_GRAD || \result == MADA_E_PARAM) ==> *index < n;
 */
-int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, double vmax,
-                        uint64_t t_prev, int compat_first, size_t *index);
+int mada_step_check_f32(const float *x, const float *g, size_t n, int compat_first,
+                        size_t *index);
 /*@ requires \valid_read(x + (0 .. n - 1)) && \valid_read(g + (0 .. n - 1));
     requires \valid(index);
-    requires \is_finite(vmax);
     assigns *index;
-    ensures \result == MADA_OK || \result == MADA_E_LIMIT || \result == MADA_E_LR ||
-            \result == MADA_E_STATE || \result == MADA_E_GRAD || \result == MADA_E_PARAM;
+    ensures \result == MADA_OK || \result == MADA_E_GRAD || \result == MADA_E_PARAM;
     ensures ok: \result == MADA_OK ==>
-        t_prev < UINT64_MAX && mada_in(lr, 0.0, MADA_LR_MAX) && vmax <= MADA_V_MAX &&
-        (\forall integer i; 0 <= i < n ==> mada_fin_f64(x[i], -MADA_XMAX, MADA_XMAX));
+        \forall integer i; 0 <= i < n ==> mada_fin_f64(x[i], -MADA_XMAX, MADA_XMAX);
     ensures grad: \result == MADA_OK && compat_first == 0 ==>
         \forall integer i; 0 <= i < n ==> mada_fin_f64(g[i], -MADA_GMAX, MADA_GMAX);
     ensures grad_compat: \result == MADA_OK && compat_first != 0 ==>
@@ -168,7 +225,7 @@ int mada_step_check_f32(const float *x, const float *g, size_t n, double lr, dou
             mada_fin_f64(g[i], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
     ensures index: (\result == MADA_E_GRAD || \result == MADA_E_PARAM) ==> *index < n;
 */
-int mada_step_check_f64(const double *x, const double *g, size_t n, double lr, double vmax,
-                        uint64_t t_prev, int compat_first, size_t *index);
+int mada_step_check_f64(const double *x, const double *g, size_t n, int compat_first,
+                        size_t *index);
 
 #endif /* MADA_VALIDATE_H */

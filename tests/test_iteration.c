@@ -87,14 +87,14 @@ static void coef_before_update(mada_dtype d)
         if (d == MADA_F32) {
             mada_scalars_f32 s32;
             mada_scalars_round_f32(&s64, &s32);
-            mada_kargs_f32 a = {n, X, g2, A[MADA_ARR_GP], A[MADA_ARR_M],
-                                A[MADA_ARR_V], A[MADA_ARR_VB], A[MADA_ARR_N], A[MADA_ARR_L],
-                                {NULL}, 0, 0};
+            mada_kargs_f32 a = {.n = n, .x = X, .g = g2, .gp = A[MADA_ARR_GP],
+                                .m = A[MADA_ARR_M], .v = A[MADA_ARR_V], .vb = A[MADA_ARR_VB],
+                                .nn = A[MADA_ARR_N], .l = A[MADA_ARR_L], .nthreads = 1};
             mada_ref_kernel_f32(&a, s32);
         } else {
-            mada_kargs_f64 a = {n, X, g2, A[MADA_ARR_GP], A[MADA_ARR_M],
-                                A[MADA_ARR_V], A[MADA_ARR_VB], A[MADA_ARR_N], A[MADA_ARR_L],
-                                {NULL}, 0, 0};
+            mada_kargs_f64 a = {.n = n, .x = X, .g = g2, .gp = A[MADA_ARR_GP],
+                                .m = A[MADA_ARR_M], .v = A[MADA_ARR_V], .vb = A[MADA_ARR_VB],
+                                .nn = A[MADA_ARR_N], .l = A[MADA_ARR_L], .nthreads = 1};
             mada_ref_kernel_f64(&a, s64);
         }
     }
@@ -269,6 +269,7 @@ static void test_frozen_bit_identical(void)
 static void test_first_step_and_compat(void)
 {
     mada_config cfg = preset("adan");
+    cfg.lean = 0; /* every array, vbar included */
     double x[4] = {0}, g[4] = {0.5, -2.0, 0.25, 3.0};
     mada_opt *o = create(&cfg, 4, MADA_F64);
     CU_ASSERT_FATAL(mada_step(o, x, g, 1e-3) == MADA_OK);

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
     register_badinput_suite();
     register_state_suite();
     register_robust_suite();
+    register_lean_suite();
 
     CU_basic_set_mode(CU_BRM_VERBOSE);
     if (argc > 1) {

@@ -73,7 +73,7 @@ static int kernel_partials(const point *p, double out[MADA_NCOEF])
     mada_scalars_f64 s;
     mada_scalars_compute(&si, &s);
     const mada_elem_in_f64 in = {p->e.x, p->e.g, p->e.gp, p->e.m, p->e.v, p->e.vb, p->e.n, p->e.l};
-    const mada_elem_mid_f64 o = mada_element_f64(s, p->vbar_max, p->lion_compat, in);
+    const mada_elem_mid_f64 o = mada_element_f64(s, p->vbar_max, p->lion_compat, MADA_FULL, in);
     if (fabs(o.gh2 - in.v) <= 1e-6 * (o.gh2 + in.v) || fabs(o.u) <= 1e-6 * fabs(in.g))
         return 0;
     const mada_partial_f64 pp = mada_partials_f64(s, in, o);

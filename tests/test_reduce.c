@@ -143,13 +143,27 @@ static void test_backends_agree(void)
     rng_t r = {14};
     fill_pair(&r, g, p, n);
     const double want = mada_ref_reduce_f64(g, p, n);
+    double *x = calloc(n, sizeof *x), *sums = malloc((n / MADA_RED_BLOCK + 1) * MADA_NCOEF * 8);
+    CU_ASSERT_FATAL(x && sums);
+    int compared = 0;
     for (int b = MADA_BACKEND_REF; b <= MADA_BACKEND_CUDA; b++) {
         const mada_backend_ops *ops = mada_backend_ops_get((mada_backend)b);
         if (!ops)
             continue; /* not available here: nothing to compare */
-        CU_ASSERT(same_bits(ops->reduce_f64(g, p, n), want));
+        for (int threads = 1; threads <= 3; threads++) {
+            /* Pass 1 with one partial: its reduction, all lanes of the
+             * canonical order, on 1 to 3 threads. */
+            mada_pass1_t a = {.n = n, .x = x, .g = g, .nthreads = threads, .blocksums = sums};
+            a.part[MADA_RHO] = p;
+            double H[MADA_NCOEF] = {0};
+            size_t bad = 0;
+            CU_ASSERT(ops->pass1_f64(&a, H, &bad) == MADA_OK);
+            CU_ASSERT(same_bits(H[MADA_RHO], want));
+            compared++;
+        }
     }
-    free(g), free(p);
+    CU_ASSERT(compared >= 3);
+    free(g), free(p), free(x), free(sums);
 }
 
 void register_reduce_suite(void)

@@ -16,6 +16,11 @@
  * Yogi's tie g*g == v > 0 (s = 0) exactly.  The binary64 runs depend on how
  * 1 - beta^t is evaluated (SP_BIAS_RULE below).
  *
+ * Every run is made twice: with the preset as it is (lean, spec 5.1: the
+ * optimizer then keeps exactly the arrays the standalone optimizer keeps,
+ * which is checked too) and with mada_config.lean = 0 (every array kept, the
+ * full lines of spec 5).
+ *
  * Negative controls show the comparison can fail: a one-ulp change of one
  * coefficient in the MADA configuration (or its weight decay switched off),
  * and each special point against the oracles of the other points, must
@@ -131,6 +136,7 @@ static int elem_eq(const void *a, const void *b, size_t i, mada_dtype d)
 /* How one run differs from an exact match. */
 typedef struct {
     double lambda;
+    int lean;                                   /* mada_config.lean          */
     orc_bias_rule bias;                         /* oracle's 1 - beta^t rule  */
     int sched;                                  /* cosine learning-rate schedule */
     int ties;                                   /* force g*g == v on some elements */
@@ -147,6 +153,7 @@ typedef struct {
     double mada_val, orc_val;
     size_t moved;            /* parameters that changed over the run         */
     unsigned long ties;      /* gradients set so that g*g == v > 0 exactly    */
+    unsigned arrays;         /* the state arrays the optimizer keeps (ORC_HAS_*) */
 } sp_result;
 
 /* For the Yogi tie sgn(g^2 - v) = 0 with v > 0: overwrite about one element
@@ -203,7 +210,7 @@ static double step_lr(const sp_opts *op, uint64_t t)
 static sp_result run_pair(const sp_case *c, orc_kind ok_kind, mada_dtype d,
                           const sp_opts *op, uint64_t seed)
 {
-    sp_result res = {0, 0, 0, 0, NULL, 0.0, 0.0, 0, 0};
+    sp_result res = {0, 0, 0, 0, NULL, 0.0, 0.0, 0, 0, 0};
     const size_t esz = d == MADA_F32 ? sizeof(float) : sizeof(double);
 
     mada_config cfg;
@@ -211,11 +218,15 @@ static sp_result run_pair(const sp_case *c, orc_kind ok_kind, mada_dtype d,
         return res;
     cfg.vbar = c->vbar;
     cfg.lambda = op->lambda;
+    cfg.lean = op->lean;
     if (op->perturb)
         op->perturb(&cfg, d);
     mada_opt *opt = NULL;
     if (mada_create(&opt, SP_N, d, &cfg) != MADA_OK)
         return res;
+    for (size_t f = 1; f < SP_NFIELDS; f++)
+        if (opt->arr[fields[f].arr])
+            res.arrays |= fields[f].flag;
 
     orc_hparams hp = spec_hparams(ok_kind);
     hp.lambda = op->lambda;
@@ -256,13 +267,15 @@ static sp_result run_pair(const sp_case *c, orc_kind ok_kind, mada_dtype d,
                 const void *mine = fields[f].arr < 0 ? x : opt->arr[fields[f].arr];
                 const void *theirs = oracle_field(d, &o32, &o64, f);
                 for (size_t i = 0; i < SP_N; i++) {
-                    if (elem_eq(mine, theirs, i, d))
+                    /* An array the oracle keeps and a lean optimizer dropped
+                     * (a cross-point comparison) is a mismatch. */
+                    if (mine && elem_eq(mine, theirs, i, d))
                         continue;
                     if (res.mism++ == 0) {
                         res.step = t;
                         res.elem = i;
                         res.field = fields[f].name;
-                        res.mada_val = elem(mine, i, d);
+                        res.mada_val = mine ? elem(mine, i, d) : NAN;
                         res.orc_val = elem(theirs, i, d);
                     }
                 }
@@ -308,18 +321,30 @@ static void check_kind(orc_kind k, int sched, int ties)
             const orc_bias_rule rule = ri ? (orc_bias_rule)(1 - SP_BIAS_RULE) : SP_BIAS_RULE;
             if (ri && d == MADA_F64)
                 continue;
-            for (unsigned li = 0; li < 2; li++) {
-                const sp_opts op = {li ? SP_LAMBDA : 0.0, rule, sched, ties, NULL, 0};
+            for (unsigned li = 0; li < 4; li++) {
+                const int lean = li < 2;
+                const sp_opts op = {(li & 1) ? SP_LAMBDA : 0.0, lean, rule, sched, ties, NULL, 0};
                 const sp_result r = run_pair(
                     &cases[ci], k, d, &op,
-                    seed_of(ci, d, li + 2u * (unsigned)sched + 4u * (unsigned)ties));
+                    seed_of(ci, d, (li & 1) + 2u * (unsigned)sched + 4u * (unsigned)ties));
                 char msg[400];
                 snprintf(msg, sizeof msg,
-                         "%s point (preset %s, vbar %s) %s lambda %g%s%s, oracle 1-beta^t by "
-                         "%s: %llu mismatches",
+                         "%s point (preset %s, vbar %s, %s) %s lambda %g%s%s, oracle 1-beta^t "
+                         "by %s: %llu mismatches",
                          orc_name(k), cases[ci].preset, vbar_name(cases[ci].vbar),
-                         dtype_name(d), op.lambda, sched ? " scheduled lr" : "",
-                         ties ? " g^2 == v ties" : "", bias_name(rule), r.mism);
+                         lean ? "lean" : "full", dtype_name(d), op.lambda,
+                         sched ? " scheduled lr" : "", ties ? " g^2 == v ties" : "",
+                         bias_name(rule), r.mism);
+                /* Spec 5.1: lean keeps exactly the standalone optimizer's
+                 * arrays; full keeps all six. */
+                const unsigned want = lean ? orc_state_mask(k)
+                                           : ORC_HAS_M | ORC_HAS_V | ORC_HAS_VB | ORC_HAS_N |
+                                                 ORC_HAS_GP | ORC_HAS_L;
+                if (r.arrays != want)
+                    printf("\nspecial: %s: keeps arrays 0x%x, want 0x%x\n", msg, r.arrays, want);
+                CU_assertImplementation(r.arrays == want, __LINE__,
+                                        "the optimizer keeps exactly the arrays spec 5.1 lists",
+                                        __FILE__, "", CU_FALSE);
                 if (!r.ok)
                     printf("\nspecial: %s: setup or step failed\n", msg);
                 CU_assertImplementation(r.ok, __LINE__, "run completed", __FILE__, "",
@@ -436,7 +461,7 @@ static void test_negative_ulp(void)
                                        cases[ci].vbar == ctl[k].vbar))
                 ci++;
             CU_ASSERT_FATAL(ci < SP_NCASES);
-            const sp_opts op = {ctl[k].lambda, SP_BIAS_RULE, 0, 0, ctl[k].perturb, 0};
+            const sp_opts op = {ctl[k].lambda, 1, SP_BIAS_RULE, 0, 0, ctl[k].perturb, 0};
             const sp_result r = run_pair(&cases[ci], cases[ci].kind, d, &op,
                                          seed_of(ci, d, ctl[k].lambda > 0 ? 1u : 0u));
             char msg[200];
@@ -462,7 +487,7 @@ static void test_negative_cross(void)
                 continue;
             for (int di = 0; di < 2; di++) {
                 const mada_dtype d = di ? MADA_F64 : MADA_F32;
-                const sp_opts op = {0.0, SP_BIAS_RULE, 0, 0, NULL, 1};
+                const sp_opts op = {0.0, 1, SP_BIAS_RULE, 0, 0, NULL, 1};
                 const sp_result r = run_pair(&cases[ci], (orc_kind)k, d, &op,
                                              seed_of(ci, d, 0u));
                 char msg[200];

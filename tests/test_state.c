@@ -370,7 +370,7 @@ static void load_rejects(mada_dtype d)
     }
 
     /* Other format versions: checked before the checksum, and with it fixed. */
-    const uint32_t versions[] = {0, 2, 0xFFFFFFFFu, 0x100u};
+    const uint32_t versions[] = {0, 3, 0xFFFFFFFFu, 0x100u};
     for (size_t k = 0; k < sizeof versions / sizeof versions[0]; k++) {
         memcpy(w, img, len);
         put_le32(w + OFF_VERSION, versions[k]);
@@ -429,9 +429,10 @@ static void load_rejects(mada_dtype d)
         fix_crc(w, len);
         expect_image(t, dir, "head.bin", w, len, MADA_E_STATE, __LINE__);
     }
-    /* part_valid (the u32 8 bytes before the arrays) inconsistent with t. */
+    /* part_valid (the u32 16 bytes before the arrays: part_mask, lean and
+     * the lean mask follow it) inconsistent with t. */
     memcpy(w, img, len);
-    put_le32(w + hlen - 8, 0);
+    put_le32(w + hlen - 16, 0);
     fix_crc(w, len);
     expect_image(t, dir, "pvalid.bin", w, len, MADA_E_STATE, __LINE__);
     /* The same images with a correct domain are accepted: patching a partial
@@ -508,7 +509,7 @@ static void step_counter_limit(mada_dtype d)
     CU_ASSERT(mada_save(src, good) == MADA_OK);
     size_t len = 0;
     unsigned char *img = slurp(good, &len);
-    CU_ASSERT_FATAL(img != NULL && len > 6 * n * esz + 8 + OFF_COEF);
+    CU_ASSERT_FATAL(img != NULL && len > 2 * n * esz + 8 + OFF_COEF); /* lean: m, v */
 
     mada_opt *t = create_cfg(&cfg, n, d);
     put_le64(img + OFF_T, UINT64_MAX - 1);

@@ -88,13 +88,13 @@ static int run(int f32, int trials)
             mada_scalars_round_f32(&s64, &k);
             const mada_elem_in_f32 e = {(float)x, (float)g, (float)gp, (float)m,
                                         (float)v, (float)vb, (float)n, (float)l};
-            const mada_elem_mid_f32 a = mada_element_f32(k, vmax, lc, e);
+            const mada_elem_mid_f32 a = mada_element_f32(k, vmax, lc, MADA_FULL, e);
             const mada_elem_mid_f32 b = spec5_f32(k, vmax, lc, e);
             if (memcmp(&a, &b, sizeof a) != 0 && bad++ < 3)
                 printf("\n  binary32 trial %d differs from the spec's text\n", t);
         } else {
             const mada_elem_in_f64 e = {x, g, gp, m, v, vb, n, l};
-            const mada_elem_mid_f64 a = mada_element_f64(s64, vmax, lc, e);
+            const mada_elem_mid_f64 a = mada_element_f64(s64, vmax, lc, MADA_FULL, e);
             const mada_elem_mid_f64 b = spec5_f64(s64, vmax, lc, e);
             if (memcmp(&a, &b, sizeof a) != 0 && bad++ < 3)
                 printf("\n  binary64 trial %d differs from the spec's text\n", t);
@@ -114,7 +114,7 @@ static void test_detects(void)
     mada_scalars_f64 s;
     mada_scalars_compute(&si, &s);
     const mada_elem_in_f64 e = {0.5, 0.25, 0.1, 0.01, 1e-4, 1e-4, 0.0, 0.0};
-    mada_elem_mid_f64 a = mada_element_f64(s, 0, 0, e), b = spec5_f64(s, 0, 0, e);
+    mada_elem_mid_f64 a = mada_element_f64(s, 0, 0, MADA_FULL, e), b = spec5_f64(s, 0, 0, e);
     CU_ASSERT(memcmp(&a, &b, sizeof a) == 0);
     b.D = sqrt(b.vh + s.eps);
     CU_ASSERT(memcmp(&a, &b, sizeof a) != 0);

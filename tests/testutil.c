@@ -57,8 +57,13 @@ snapshot snap_take(const mada_opt *o)
     put(&s, &o->skipped, sizeof o->skipped, &cap);
     put(&s, o->skipped_coef, sizeof o->skipped_coef, &cap);
     put(&s, &o->part_valid, sizeof o->part_valid, &cap);
-    for (int k = 0; k < MADA_NARR; k++)
-        put(&s, o->arr[k], o->n * o->esz, &cap);
+    put(&s, &o->lean, sizeof o->lean, &cap);
+    for (int k = 0; k < MADA_NARR; k++) {
+        const unsigned char present = o->arr[k] != NULL;
+        put(&s, &present, 1, &cap);
+        if (present)
+            put(&s, o->arr[k], o->n * o->esz, &cap);
+    }
     for (int k = 0; k < MADA_NCOEF; k++) {
         const unsigned char present = o->part[k] != NULL;
         put(&s, &present, 1, &cap);

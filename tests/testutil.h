@@ -11,6 +11,9 @@
 
 #include "mada_internal.h"
 
+/* No lean part in force: the full lines of spec 5. */
+#define MADA_FULL ((mada_lean){0, 0, 0, 0, 0})
+
 /* splitmix64: small, seeded, the same on every machine. */
 typedef struct {
     uint64_t s;
@@ -89,6 +92,7 @@ void register_state_suite(void);
 void register_scalars_suite(void);
 void register_transcription_suite(void);
 void register_robust_suite(void);
+void register_lean_suite(void);
 
 /* Add a suite with tests {name, fn} terminated by {NULL, NULL}. */
 typedef struct {

@@ -1,0 +1,35 @@
+/*
+ * avx2.c -- the AVX2 backend: the reference's element functions and the
+ * canonical reduction compiled for AVX2 (8 binary32 or 4 binary64 lanes)
+ * by GCC (fast/simd_impl.h says why the bits are the reference's).  The
+ * functions here run only where cpuid reports AVX2
+ * (fast/dispatch.c).
+ */
+#pragma GCC target("avx2")
+#include "fast_common.h"
+
+#define MADA_T float
+#define MADA_TN(x) x##_f32
+#define FAST_UINT uint32_t
+#define FAST_TN(x) x##_avx2_f32
+#include "simd_impl.h"
+#undef MADA_T
+#undef MADA_TN
+#undef FAST_TN
+#undef FAST_UINT
+
+#define MADA_T double
+#define MADA_TN(x) x##_f64
+#define FAST_UINT uint64_t
+#define FAST_TN(x) x##_avx2_f64
+#include "simd_impl.h"
+#undef MADA_T
+#undef MADA_TN
+#undef FAST_TN
+#undef FAST_UINT
+
+const mada_backend_ops mada_avx2_ops = {
+    MADA_BACKEND_AVX2,
+    pass1_avx2_f32, pass1_avx2_f64,
+    kernel_avx2_f32, kernel_avx2_f64,
+};
