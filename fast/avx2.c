@@ -5,7 +5,11 @@
  * functions here run only where cpuid reports AVX2
  * (fast/dispatch.c).
  */
+#if defined(__clang__) /* the fuzzer's build (make fuzz) */
+#pragma clang attribute push(__attribute__((target("avx2"))), apply_to = function)
+#else
 #pragma GCC target("avx2")
+#endif
 #include "fast_common.h"
 
 #define MADA_T float
@@ -27,6 +31,10 @@
 #undef MADA_TN
 #undef FAST_TN
 #undef FAST_UINT
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 
 const mada_backend_ops mada_avx2_ops = {
     MADA_BACKEND_AVX2,

@@ -5,7 +5,11 @@
  * functions here run only where cpuid reports AVX-512F/BW/DQ/VL
  * (fast/dispatch.c).
  */
+#if defined(__clang__) /* the fuzzer's build (make fuzz) */
+#pragma clang attribute push(__attribute__((target("avx512f,avx512bw,avx512dq,avx512vl"))), apply_to = function)
+#else
 #pragma GCC target("avx512f,avx512bw,avx512dq,avx512vl")
+#endif
 #include "fast_common.h"
 
 #define MADA_T float
@@ -27,6 +31,10 @@
 #undef MADA_TN
 #undef FAST_TN
 #undef FAST_UINT
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#endif
 
 const mada_backend_ops mada_avx512_ops = {
     MADA_BACKEND_AVX512,

@@ -91,6 +91,8 @@ const mada_backend_ops *mada_backend_ops_get(mada_backend b)
 
 int mada_backend_available(mada_backend b)
 {
+    if (b == MADA_BACKEND_CUDA) /* not in the table: host pointers never go there */
+        return mada_cuda_status(0, NULL, 0) == MADA_OK;
     return mada_backend_ops_get(b) != NULL;
 }
 
@@ -137,9 +139,20 @@ int mada_set_backend(mada_opt *opt, mada_backend b)
 {
     if (!opt)
         return MADA_E_NULL;
+    mada_clear_error(opt);
+    if (opt->cuda) /* CUDA state stays on its device (include/mada.h) */
+        return mada_fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                         "mada_set_backend: this optimizer's state is on a CUDA device; it "
+                         "cannot move to another backend");
     const mada_backend_ops *ops = mada_backend_ops_get(b);
+    if (!ops && b == MADA_BACKEND_CUDA)
+        return mada_fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                         "mada_set_backend: a CPU optimizer cannot move to CUDA: create one "
+                         "with mada_create_cuda()");
     if (!ops)
-        return MADA_E_BACKEND;
+        return mada_fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                         "mada_set_backend: backend %s (%d) is not available here",
+                         mada_backend_name(b), (int)b);
     opt->be = ops;
     return MADA_OK;
 }

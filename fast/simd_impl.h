@@ -35,9 +35,9 @@
 /* Elements [lo, hi) of one step; returns the largest v, vbar stored.  The
  * has_* and partial flags are constants at every call (FAST_TN(kernel)'s
  * switch), so that each instance reads and writes only what is present. */
-/* flatten: every element function inlined into the loop, whatever GCC's
- * size limits, so that the loop vectorises. */
-static inline __attribute__((always_inline, flatten)) MADA_T FAST_TN(elems)(
+/* Inlined into FAST_TN(chunk), whose flatten attribute inlines every element
+ * function into the loop whatever GCC's size limits, so that it vectorises. */
+static inline __attribute__((always_inline)) MADA_T FAST_TN(elems)(
     size_t lo, size_t hi, MADA_T *restrict x, const MADA_T *restrict g, MADA_T *restrict gp,
     MADA_T *restrict m, MADA_T *restrict v, MADA_T *restrict vb, MADA_T *restrict nn,
     MADA_T *restrict l, MADA_T *restrict p0, MADA_T *restrict p1, MADA_T *restrict p2,
@@ -97,8 +97,9 @@ static inline __attribute__((always_inline, flatten)) MADA_T FAST_TN(elems)(
  * present.  The presence of the arrays follows from the lean parts (spec
  * 5.1; mada_lean_arrays()): Lion only keeps l; otherwise m and v, vbar
  * unless no average, n and gp unless no Adan term, l unless no Lion term. */
-static MADA_T FAST_TN(chunk)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars) sc, size_t lo,
-                             size_t hi)
+static __attribute__((flatten)) MADA_T FAST_TN(chunk)(const MADA_TN(mada_kargs) *a,
+                                                      MADA_TN(mada_scalars) sc, size_t lo,
+                                                      size_t hi)
 {
     const mada_lean ln = a->lean;
     MADA_T *const *p = a->part;

@@ -101,7 +101,7 @@ typedef enum {
     MADA_BACKEND_REF = 1,    /* scalar reference (ref/)                         */
     MADA_BACKEND_AVX512 = 2, /* AVX-512F/BW/DQ/VL CPUs (fast/avx512.c)           */
     MADA_BACKEND_AVX2 = 3,   /* AVX2 CPUs (fast/avx2.c)                           */
-    MADA_BACKEND_CUDA = 4    /* NVIDIA GPUs: planned                              */
+    MADA_BACKEND_CUDA = 4    /* NVIDIA GPUs: mada_create_cuda() (fast/cuda/)      */
 } mada_backend;
 
 /* Everything that configures an optimizer.  Obtain one from
@@ -185,14 +185,16 @@ int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *c
 void mada_destroy(mada_opt *opt);
 
 /* One iteration (spec 7) on the caller's parameters x (n elements of the
- * optimizer's type, updated in place) with gradient g (read only, evaluated
- * at the current x) and this step's learning rate lr.
+ * optimizer's type in host memory, updated in place) with gradient g (read
+ * only, evaluated at the current x) and this step's learning rate lr.  (An
+ * optimizer from mada_create_cuda() steps with mada_step_cuda().)
  * All-or-nothing: every input is checked before anything changes.
  * Errors: MADA_E_NULL; MADA_E_OVERLAP (x and g share bytes, or x overlaps
  * the optimizer's state); MADA_E_LR (lr not in [0, LR_MAX]); MADA_E_GRAD
  * (g[i] NaN, infinite or |g[i]| > GMAX; mada_last_error() names the first
  * such i; in compat mode the first gradient must obey |g[i]| <= 2^27);
- * MADA_E_PARAM (likewise for x[i] and XMAX); MADA_E_STATE (the previous step
+ * MADA_E_PARAM (likewise for x[i] and XMAX); MADA_E_BACKEND (a CUDA
+ * optimizer: use mada_step_cuda()); MADA_E_STATE (the previous step
  * stored a second moment v or vbar above 2^100, outside the proved domain:
  * docs/DECISIONS.md D1); MADA_E_LIMIT (a counter is at its largest value:
  * t = 2^64 - 1, or, at a step that updates coefficients, the hyper-step count
@@ -222,7 +224,8 @@ typedef struct {
     mada_dtype dtype;
     mada_backend backend;              /* the backend that runs the steps           */
     double coef[MADA_NCOEF];           /* current coefficients                      */
-    double hypergrad[MADA_NCOEF];      /* h_q of the last hyper step (0 if none; may be non-finite) */
+    double hypergrad[MADA_NCOEF];      /* h_q of the last hyper step (0 if none; may be infinite,
+                                          or NaN: then always the canonical quiet NaN) */
     uint64_t hyper_steps;              /* steps at which coefficients were updated  */
     uint64_t skipped;                  /* non-finite h_q skipped, all coefficients  */
     uint64_t skipped_coef[MADA_NCOEF]; /* the same, per coefficient                 */
@@ -267,16 +270,19 @@ int mada_load(mada_opt *opt, const char *path);
 /* ---- Backends --------------------------------------------------------------- */
 /* Name of a backend ("auto", "ref", "avx512", "avx2", "cuda"); "?" if unknown. */
 const char *mada_backend_name(mada_backend b);
-/* 1 if backend b can run on this machine, else 0 (AUTO: always 1). */
+/* 1 if backend b can run on this machine, else 0 (AUTO: always 1; CUDA:
+ * device 0 is usable, mada_cuda_status()). */
 int mada_backend_available(mada_backend b);
 /* The backend new optimizers get: the environment variable MADA_BACKEND
  * (auto, ref, avx512, avx2, cuda) if set, else the best available.  Decided once
  * per process.  Errors: MADA_E_BACKEND if MADA_BACKEND is unknown or names an
  * unavailable backend (*b then unchanged). */
 int mada_backend_default(mada_backend *b);
-/* Move opt to backend b (AUTO: the best available; ignores the environment).
- * Every backend computes the same bits (spec 5, 6.1): a move changes speed
- * only.  Errors: MADA_E_NULL, MADA_E_BACKEND. */
+/* Move opt to backend b (AUTO: the best available; ignores the environment)
+ * among the CPU backends (a CUDA optimizer's state is on its device: it
+ * cannot move, nor can a CPU optimizer move to CUDA).  Every backend
+ * computes the same bits (spec 5, 6.1): a move changes speed only.
+ * Errors: MADA_E_NULL, MADA_E_BACKEND. */
 int mada_set_backend(mada_opt *opt, mada_backend b);
 
 /* The threads one step of opt uses on a fast CPU backend (AVX-512, AVX2;
@@ -288,6 +294,39 @@ int mada_set_backend(mada_opt *opt, mada_backend b);
  * Errors: MADA_E_NULL, MADA_E_CONFIG (nthreads out of range, or
  * MADA_NUM_THREADS malformed). */
 int mada_set_threads(mada_opt *opt, int nthreads);
+
+/* ---- CUDA (fast/cuda/) ----------------------------------------------------------
+ * An optimizer whose state (moments, partials) lives in the memory of an
+ * NVIDIA GPU (cudaMalloc; never managed memory), stepped with device
+ * pointers on a CUDA stream.  It computes the reference's bits (spec 5, 6.1:
+ * the same element functions, the same reduction order).  Every other
+ * function of this header works on it too: mada_save() and mada_load() copy
+ * the state to and from the host (the same file format), mada_get_info()
+ * reports MADA_BACKEND_CUDA.  In a library built without nvcc every CUDA
+ * function answers MADA_E_BACKEND. */
+
+/* Whether CUDA device `device` (0, 1, ...) is usable here: MADA_OK, or
+ * MADA_E_BACKEND; buf (cap bytes, terminated) gets the device's name or the
+ * reason, with the CUDA error text (without a driver, cudaGetDeviceCount's
+ * error 35).  buf may be NULL. */
+int mada_cuda_status(int device, char *buf, size_t cap);
+
+/* As mada_create(), with the state on CUDA device `device`.
+ * Errors: those of mada_create(); MADA_E_BACKEND (no usable device:
+ * mada_cuda_status() says why); MADA_E_NOMEM (host or device memory). */
+int mada_create_cuda(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg,
+                     int device);
+
+/* One iteration (spec 7) of an optimizer made by mada_create_cuda(): x and
+ * g are device pointers to n elements, the work runs on `stream` (a
+ * cudaStream_t; NULL for the default stream), and the call returns once it
+ * has finished.  All-or-nothing as mada_step(): the value checks run on the
+ * device before anything is written, and an error names the first
+ * offending element.  Errors: those of mada_step(); MADA_E_BACKEND (opt is
+ * not a CUDA optimizer; x or g is host memory or memory of another device,
+ * refused before anything runs; or the device failed: mada_last_error() has
+ * the CUDA text). */
+int mada_step_cuda(mada_opt *opt, void *x, const void *g, double lr, void *stream);
 
 #ifdef __cplusplus
 }

@@ -136,27 +136,26 @@ static MADA_TN(mada_scalars) MADA_TN(h_scalars)(const mada_config *cfg, mada_hyp
  * float facts are about memory just written does not prove with CVC5,
  * proofs/README.md.)  Any state array may be absent (NULL: a lean
  * configuration, spec 5.1), and so may any partial array; the lean lines
- * are any. */
+ * are any.  The partial arrays are passed whether or not this step stores
+ * partials (a->partials says), so that the kernel's frame names the same
+ * pointers as the caller's. */
 /*@ requires a: \valid(a) && MADA_STRUCT_SEPARATED(a, n);
     MADA_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
-    requires parts: store == 0 ||
-        (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
+    requires parts:
+        MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l);
     requires MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     assigns *a;
     ensures kargs: MADA_TN(mada_kargs_ok)(a);
     MADA_ENSURES_IN_DOMAIN(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l)
     ensures a->n == n && a->x == x && a->g == g && a->gp == gp && a->m == m && a->v == v &&
             a->vb == vb && a->nn == nn && a->l == l;
-    ensures parts: store != 0 ==> a->part[0] == p0 && a->part[1] == p1 && a->part[2] == p2 &&
-            a->part[3] == p3 && a->part[4] == p4 && a->part[5] == p5;
-    ensures no_parts: store == 0 ==> a->part[0] == \null && a->part[1] == \null &&
-            a->part[2] == \null && a->part[3] == \null && a->part[4] == \null &&
-            a->part[5] == \null;
+    ensures parts: a->part[0] == p0 && a->part[1] == p1 && a->part[2] == p2 &&
+            a->part[3] == p3 && a->part[4] == p4 && a->part[5] == p5 && a->partials == store;
     ensures a->vbar_max == vbar_max && a->lion_compat == lion_compat;
 */
 static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const MADA_T *g,
@@ -174,12 +173,12 @@ static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const M
     a->vb = vb;
     a->nn = nn;
     a->l = l;
-    a->part[0] = store ? p0 : NULL;
-    a->part[1] = store ? p1 : NULL;
-    a->part[2] = store ? p2 : NULL;
-    a->part[3] = store ? p3 : NULL;
-    a->part[4] = store ? p4 : NULL;
-    a->part[5] = store ? p5 : NULL;
+    a->part[0] = p0;
+    a->part[1] = p1;
+    a->part[2] = p2;
+    a->part[3] = p3;
+    a->part[4] = p4;
+    a->part[5] = p5;
     a->partials = store;
     a->vbar_max = vbar_max;
     a->lion_compat = lion_compat;
@@ -188,13 +187,13 @@ static void MADA_TN(h_fill)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, const M
 
 /*@ requires a: \valid(a) && MADA_STRUCT_SEPARATED(a, n);
     requires MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
-    requires parts: store == 0 ||
-        (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
+    requires parts:
+        MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l);
     requires sc: MADA_TN(mada_scalars_ok)(sc);
     MADA_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
     assigns *a, x[0 .. n - 1], MADA_ALL(gp, n), MADA_ALL(m, n), MADA_ALL(v, n), MADA_ALL(vb, n),
@@ -224,13 +223,13 @@ static MADA_T MADA_TN(h_kernel)(MADA_TN(mada_kargs) *a, size_t n, MADA_T *x, con
     requires arrays: MADA_STATE_VALID(n);
     requires separated: MADA_STATE_SEPARATED(n);
     requires kargs: \valid(a) && MADA_STRUCT_SEPARATED(a, n);
-    requires parts: store == 0 ||
-        (MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
-         MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l));
+    requires parts:
+        MADA_TN(mada_part_ok)(n, p0, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p1, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p2, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p3, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p4, x, g, gp, m, v, vb, nn, l) &&
+        MADA_TN(mada_part_ok)(n, p5, x, g, gp, m, v, vb, nn, l);
     // The state as the previous step left it (the kernel's postcondition
     // `stored`, without x, with vmax its result) or as the optimizer set it
     // up; one clause per array (proofs/README.md, "The array loop").

@@ -153,15 +153,37 @@ gen_eva_scalars() {
         || { cat "$out/gen/make.log" >&2; return 1; }
     # shellcheck disable=SC2046
     gcc $(make -s --no-print-directory print-cflags) -o "$out/gen/eva_scalars_gen" \
-        "$here/eva_scalars_gen.c" build/libmada.a -lm -lpthread \
+        "$here/eva_scalars_gen.c" build/libmada.a $(make -s --no-print-directory print-libs) \
         && "$out/gen/eva_scalars_gen" "$steps" >"$out/gen/eva_scalars.h.tmp" \
         && mv "$out/gen/eva_scalars.h.tmp" "$out/gen/eva_scalars.h"
 }
 
 manifest=$out/manifest.tsv
+# Groups run PROOF_JOBS at a time (default: 2 where there are 2 cores or
+# more), each frama-c with cores / jobs prover processes (at least 2): a
+# group's VC generation is single-threaded, so two groups side by side keep
+# both cores busy.  Verdicts do not depend on it (deterministic step limits); the
+# order of the report is groups.conf's.  The longest groups of the previous
+# run in $out start first.
+ncores=$(nproc 2>/dev/null || echo 1)
+jobs_max=${PROOF_JOBS:-$((ncores >= 2 ? 2 : 1))}
+[[ $jobs_max =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: PROOF_JOBS=$jobs_max is not a count" >&2; exit 2; }
+[ "${#order[@]}" -lt "$jobs_max" ] && jobs_max=${#order[@]}
+# At least 2 prover processes per group: WP then runs a group's provers on
+# a goal side by side and takes the first proof; with 1 it runs them one
+# after the other, and Gappa's slow successes (30 s where cvc5 takes 0.4 s)
+# decide the time.
+wp_par=$((ncores / jobs_max)); [ "$wp_par" -ge 2 ] || wp_par=2
+declare -A last_wall=()
+if [ -f "$manifest" ]; then
+    while IFS=$'\t' read -r _ n _ _ _ _ _ w _; do last_wall[$n]=$w; done <"$manifest"
+fi
+mkdir -p "$out/manifest.d"
+rm -f "$out"/manifest.d/*
 : >"$manifest"
 t_all=$(date +%s.%N)
-for i in "${order[@]}"; do
+run_group() {
+    local i=$1
     name=${G_NAME[$i]} model=${G_MODEL[$i]} provers=${G_PROVERS[$i]} tmo=${G_TIMEOUT[$i]}
     extra=${G_EXTRA[$i]} fcts=${G_FCTS[$i]}
     [ -n "$fct_override" ] && fcts=$fct_override
@@ -172,15 +194,16 @@ for i in "${order[@]}"; do
     declare -a files=()
     for f in ${G_FILES[$i]}; do files+=("$root/$f"); done
     json=$out/$name.json log=$out/$name.log rep=$out/$name.report.json
+    local mline=$out/manifest.d/$(printf '%03d' "$i")
     rm -f "$json" "$log" "$rep" # WP reads an existing JSON report back
     echo "== $name ($model): $fcts" >&2
     t0=$(date +%s.%N)
     if [ "$model" = eva ]; then
-        if ! gen_eva_scalars; then
+        if [ "$eva_ok" != 1 ]; then
             echo "run.sh: generating the EVA scalars failed" >&2
             printf 'eva\t%s\t%s\t-\t-\t%s\t%s\t0\t2\t%s\n' "$name" "$model" "$log" "$rep" "$fcts" \
-                >>"$manifest"
-            continue
+                >"$mline"
+            return
         fi
         # shellcheck disable=SC2086
         timeout "$tmo" frama-c -eva -eva-print-callstacks $extra -main "$fcts" \
@@ -204,7 +227,7 @@ for i in "${order[@]}"; do
         fi
         # shellcheck disable=SC2086
         frama-c -cpp-extra-args="$cpp" "${files[@]}" -wp "${mopt[@]}" -wp-fct "$fcts" \
-            -wp-prop="$prop" -wp-prover "$provers" -wp-steps "$steps" -wp-timeout "$tmo" -wp-par 2 \
+            -wp-prop="$prop" -wp-prover "$provers" -wp-steps "$steps" -wp-timeout "$tmo" -wp-par "$wp_par" \
             -wp-cache none -wp-report-json "$json" $extra \
             -then -report-classify -report-unclassified-unknown ERROR -report-output "$rep" \
             >"$log" 2>&1
@@ -214,7 +237,39 @@ for i in "${order[@]}"; do
     wall=$(awk "BEGIN{printf \"%.1f\", $t1 - $t0}")
     kind=wp; [ "$model" = eva ] && kind=eva
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$name" "$model" "$provers" \
-        "$json" "$log" "$rep" "$wall" "$rc" "$fcts" "${steps:--}" "$tmo" >>"$manifest"
+        "$json" "$log" "$rep" "$wall" "$rc" "$fcts" "${steps:--}" "$tmo" >"$mline"
+    echo "== $name: done in $wall s" >&2
+}
+# Longest first (the previous run's wall times; unknown ones first of all).
+declare -a queue=()
+while IFS=$'\t' read -r _ i; do queue+=("$i"); done < <(
+    for i in "${order[@]}"; do
+        printf '%s\t%s\n' "${last_wall[${G_NAME[$i]}]:-99999}" "$i"
+    done | sort -t$'\t' -k1,1gr -s)
+# The EVA scalars are generated once, before any group runs.
+eva_ok=1
+for i in "${order[@]}"; do
+    if [ "${G_MODEL[$i]}" = eva ]; then gen_eva_scalars || eva_ok=0; break; fi
+done
+running=0
+for i in "${queue[@]}"; do
+    if [ "$running" -ge "$jobs_max" ]; then
+        wait -n
+        running=$((running - 1))
+    fi
+    run_group "$i" &
+    running=$((running + 1))
+done
+wait
+for i in "${order[@]}"; do
+    f=$out/manifest.d/$(printf '%03d' "$i")
+    if [ -f "$f" ]; then cat "$f" >>"$manifest"
+    else
+        echo "run.sh: group ${G_NAME[$i]} left no result" >&2
+        printf '%s\t%s\t%s\t-\t-\t-\t-\t0\t2\t%s\t-\t-\n' \
+            "$([ "${G_MODEL[$i]}" = eva ] && echo eva || echo wp)" "${G_NAME[$i]}" \
+            "${G_MODEL[$i]}" "${G_FCTS[$i]}" >>"$manifest"
+    fi
 done
 # Contract coverage (full runs only): every function whose contract a proved
 # function relies on is itself proved in a float group, or has no body (an

@@ -109,6 +109,7 @@ typedef struct {
 /* Axiom (proofs/README.md): the C library's square root is IEEE 754's,
  * correctly rounded; WP sees only this contract. */
 /*@ requires \is_finite(x) && x >= 0.0;
+    exits \false;
     assigns \result \from x;
     ensures finite: \is_finite(\result);
     ensures nonneg: \result >= 0.0;
@@ -129,6 +130,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_sqrt)(MADA_T x)
 /*@ requires \is_finite(a) && \is_finite(b) && \is_finite(x) && \is_finite(y);
     requires 0.0 <= a <= 1.0 && 0.0 <= b <= 1.0;
     requires -0x1.1p126 <= x <= 0x1.1p126 && -0x1p110 <= y <= 0x1p110;
+    exits \false;
     assigns \nothing;
     ensures finite: \is_finite(\result);
     ensures one: MADA_EQ(a, (MADA_T)1.0) && MADA_EQ(b, (MADA_T)0.0) ==> MADA_EQ(\result, x);
@@ -156,6 +158,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_lerp)(MADA_T a, MADA_T x, MADA_T b, MA
 /* x + b*y (gh = g + b3*d and N = mh + b3*n1), evaluated as written. */
 /*@ requires \is_finite(x) && \is_finite(b) && \is_finite(y) && 0.0 <= b <= 1.0;
     requires -0x1.0003p74 <= x <= 0x1.0003p74 && -MADA_S_MAX <= y <= MADA_S_MAX;
+    exits \false;
     assigns \nothing;
     ensures finite: \is_finite(\result);
     ensures zero: MADA_EQ(b, (MADA_T)0.0) ==> MADA_EQ(\result, x);
@@ -171,6 +174,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_axpy)(MADA_T x, MADA_T b, MADA_T y)
 
 /* g * g for the compat initial n (spec 9). */
 /*@ requires MADA_TN(mada_fin)(g, -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    exits \false;
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, 0.0, MADA_S_MAX);
 */
@@ -181,6 +185,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_square)(MADA_T g)
 
 /* The larger of two non-negative values (for the kernel's running maximum). */
 /*@ requires MADA_TN(mada_fin)(a, 0.0, 0x1.9p101) && MADA_TN(mada_fin)(b, 0.0, 0x1.9p101);
+    exits \false;
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures \result >= a && \result >= b;
@@ -196,6 +201,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_max)(MADA_T a, MADA_T b)
 /* s = sgn(gh2 - v) and the Yogi term y = v + gh2*s (spec 5), in the
  * value-identical comparison form (header comment). */
 /*@ requires MADA_TN(mada_fin)(gh2, 0.0, 0x1.21p67) && MADA_TN(mada_fin)(v, 0.0, MADA_V_MAX);
+    exits \false;
     assigns \nothing;
     ensures s: \is_finite(\result.s) && -1.0 <= \result.s <= 1.0;
     ensures s_pos: gh2 > v ==> \result.s == 1.0;
@@ -222,6 +228,7 @@ static inline MADA_HD MADA_TN(mada_yogi) MADA_TN(mada_yogi_term)(MADA_T gh2, MAD
 /* vbar' (spec 5): MAX max(v1, vb), AVG wo*vb + wn*v1. */
 /*@ requires vbar_w: \is_finite(wo) && \is_finite(wn) && 0.0 <= wo <= 1.0 && 0.0 <= wn <= 1.0;
     requires vbar_in: MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX) && MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
+    exits \false;
     assigns \nothing;
     ensures range: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures max: vbar_max ==> \result >= vb && \result >= v1;
@@ -236,6 +243,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_vbar)(int vbar_max, MADA_T wo, MADA_T 
 
 /* sgn(u) (spec 5) as a value of the type, by comparison with 0. */
 /*@ requires MADA_TN(mada_fin)(u, -MADA_S_MAX, MADA_S_MAX);
+    exits \false;
     assigns \nothing;
     ensures \is_finite(\result) && -1.0 <= \result <= 1.0;
     ensures pos: u > 0.0 ==> \result == 1.0;
@@ -254,6 +262,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_sgn)(MADA_T u)
 /* a if c, else b (the Lion state the direction uses, spec 9). */
 /*@ requires MADA_TN(mada_fin)(a, -MADA_S_MAX, MADA_S_MAX);
     requires MADA_TN(mada_fin)(b, -MADA_S_MAX, MADA_S_MAX);
+    exits \false;
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, -MADA_S_MAX, MADA_S_MAX);
     ensures chosen: (c != 0 ==> \result == a) && (c == 0 ==> \result == b);
@@ -268,6 +277,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_pick)(int c, MADA_T a, MADA_T b)
 /* x1 = (wd != 0) ? x - wd*x : x (spec 5, decoupled weight decay). */
 /*@ requires MADA_TN(mada_fin)(x, -MADA_XMAX, MADA_XMAX);
     requires MADA_TN(mada_fin)(wd, 0.0, 1.0);
+    exits \false;
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, -0x1p101, 0x1p101);
     ensures no_decay: MADA_EQ(wd, (MADA_T)0.0) ==> MADA_EQ(\result, x);
@@ -283,6 +293,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_decay)(MADA_T x, MADA_T wd)
 /* q = N / D (spec 5). */
 /*@ requires ratio_num: MADA_TN(mada_fin)(N, -0x1.0003p74, 0x1.0003p74);
     requires ratio_den: MADA_TN(mada_fin)(D, MADA_EPS_MIN, 0x1.01p62);
+    exits \false;
     assigns \nothing;
     ensures MADA_TN(mada_fin)(\result, -0x1.0004p126, 0x1.0004p126);
     check ensures real_formula: \result == N / D;
@@ -306,6 +317,7 @@ typedef struct {
 /*@ requires \is_finite(b3) && 0.0 <= b3 <= 1.0;
     requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
     requires MADA_TN(mada_fin)(gp, -MADA_GMAX, MADA_GMAX);
+    exits \false;
     assigns \nothing;
     ensures d: MADA_TN(mada_fin)(\result.d, -2.0 * MADA_GMAX, 2.0 * MADA_GMAX);
     ensures gh: MADA_TN(mada_fin)(\result.gh, -0x1.8001p33, 0x1.8001p33);
@@ -336,6 +348,7 @@ typedef struct {
 
 /*@ requires \is_finite(c) && \is_finite(omc) && 0.0 <= c <= 1.0 && 0.0 <= omc <= 1.0;
     requires MADA_TN(mada_fin)(gh2, 0.0, 0x1.21p67) && MADA_TN(mada_fin)(v, 0.0, MADA_V_MAX);
+    exits \false;
     assigns \nothing;
     ensures s: \is_finite(\result.s) && -1.0 <= \result.s <= 1.0;
     ensures y: MADA_TN(mada_fin)(\result.y, 0.0, 0x1.0001p100);
@@ -371,6 +384,7 @@ static inline MADA_HD MADA_TN(mada_gt2) MADA_TN(mada_yogi_gt2)(int lean, MADA_T 
              0.0 <= omb3 <= 1.0;
     requires MADA_TN(mada_fin)(n, -MADA_S_MAX, MADA_S_MAX);
     requires MADA_TN(mada_fin)(d, -2.0 * MADA_GMAX, 2.0 * MADA_GMAX);
+    exits \false;
     assigns \nothing;
     ensures n1: MADA_TN(mada_fin)(\result, -MADA_S_MAX, MADA_S_MAX);
     ensures lean: lean ==> \result == 0.0;
@@ -388,6 +402,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_adan_n1)(int lean, MADA_T b3, MADA_T o
 /*@ requires vbar_w: \is_finite(wo) && \is_finite(wn) && 0.0 <= wo <= 1.0 && 0.0 <= wn <= 1.0;
     requires vbar_in: MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX) &&
                       MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
+    exits \false;
     assigns \nothing;
     ensures range: MADA_TN(mada_fin)(\result, 0.0, 0x1.9p101);
     ensures max: !lean && vbar_max ==> \result >= vb && \result >= v1;
@@ -407,6 +422,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_avg_vb1)(int lean, int vbar_max, MADA_
 /*@ requires \is_finite(rh) && \is_finite(omrh) && 0.0 <= rh <= 1.0 && 0.0 <= omrh <= 1.0;
     requires MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
     requires MADA_TN(mada_fin)(vb1, 0.0, 0x1.9p101);
+    exits \false;
     assigns \nothing;
     ensures P: MADA_TN(mada_fin)(\result, 0.0, 0x1.5p102);
     ensures adam_rho: MADA_EQ(rh, (MADA_T)1.0) && MADA_EQ(omrh, (MADA_T)0.0)
@@ -428,6 +444,7 @@ static inline MADA_HD MADA_T MADA_TN(mada_avg_P)(int lean, MADA_T rh, MADA_T v1,
 /*@ requires \is_finite(b3) && 0.0 <= b3 <= 1.0;
     requires MADA_TN(mada_fin)(mh, -0x1.0002p74, 0x1.0002p74);
     requires MADA_TN(mada_fin)(n1, -MADA_S_MAX, MADA_S_MAX);
+    exits \false;
     assigns \nothing;
     ensures N: MADA_TN(mada_fin)(\result, -0x1.0003p74, 0x1.0003p74);
     ensures adam_b3: MADA_EQ(b3, (MADA_T)0.0) ==> MADA_EQ(\result, mh);
@@ -452,6 +469,7 @@ typedef struct {
     requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
     requires MADA_TN(mada_fin)(l, -MADA_S_MAX, MADA_S_MAX);
     requires MADA_TN(mada_fin)(q, -0x1.0004p126, 0x1.0004p126);
+    exits \false;
     assigns \nothing;
     ensures l1: MADA_TN(mada_fin)(\result.l1, -MADA_S_MAX, MADA_S_MAX);
     ensures u: \is_finite(\result.u);
@@ -497,6 +515,7 @@ static inline MADA_HD MADA_TN(mada_lion) MADA_TN(mada_lion_upd)(MADA_TN(mada_sca
  * lines of spec 5.1 where ln says so (what is not computed is +0 and never
  * stored). */
 /*@ requires MADA_TN(mada_scalars_ok)(s) && MADA_TN(mada_in_ok)(e);
+    exits \false;
     assigns \nothing;
     ensures finite: \is_finite(\result.d) && \is_finite(\result.gh) && \is_finite(\result.gh2)
                     && \is_finite(\result.s) && \is_finite(\result.gt2);
@@ -560,6 +579,7 @@ MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, mada_lean ln,
     requires MADA_TN(mada_fin)(n1, -MADA_S_MAX, MADA_S_MAX);
     requires MADA_TN(mada_fin)(v1, 0.0, 0x1.01p101);
     requires MADA_TN(mada_fin)(vb1, 0.0, 0x1.9p101);
+    exits \false;
     assigns \nothing;
     ensures P: MADA_TN(mada_fin)(\result.P, 0.0, 0x1.5p102);
     ensures vh: MADA_TN(mada_fin)(\result.vh, 0.0, 0x1.51p122);
@@ -576,9 +596,9 @@ MADA_TN(mada_moments_step)(MADA_TN(mada_scalars) s, int vbar_max, mada_lean ln,
     ensures lean_avg: ln.avg ==> \result.P == v1;
     ensures lean_adan: ln.adan ==> \result.N == \result.mh;
     check ensures real_formula_P: \result.P == (ln.avg ? v1 : s.rh * v1 + s.omrh * vb1);
-    check ensures real_formula_q: \result.q ==
-        (ln.adan ? m1 * s.ib1 : m1 * s.ib1 + s.b3 * n1) /
-        (\sqrt((ln.avg ? v1 : s.rh * v1 + s.omrh * vb1) * s.ib2) + s.eps);
+    check ensures real_formula_D: \result.D == \sqrt(\result.P * s.ib2) + s.eps;
+    check ensures real_formula_N: \result.N == (ln.adan ? m1 * s.ib1 : m1 * s.ib1 + s.b3 * n1);
+    check ensures real_formula_q: \result.q == \result.N / \result.D;
 */
 static inline MADA_HD MADA_TN(mada_direction)
 MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, mada_lean ln, MADA_T m1, MADA_T v1,
@@ -603,6 +623,7 @@ MADA_TN(mada_direction_step)(MADA_TN(mada_scalars) s, mada_lean ln, MADA_T m1, M
     requires MADA_TN(mada_fin)(g, -MADA_GMAX, MADA_GMAX);
     requires MADA_TN(mada_fin)(l, -MADA_S_MAX, MADA_S_MAX);
     requires MADA_TN(mada_fin)(q, -0x1.0004p126, 0x1.0004p126);
+    exits \false;
     assigns \nothing;
     ensures l1: MADA_TN(mada_fin)(\result.l1, -MADA_S_MAX, MADA_S_MAX);
     ensures u: \is_finite(\result.u);
@@ -643,6 +664,7 @@ MADA_TN(mada_update_step)(MADA_TN(mada_scalars) s, mada_lean ln, int lion_compat
 /* Spec 5, one element: the three parts in order; Lion only (spec 5.1): the
  * update part alone, the moments and the direction returned as +0. */
 /*@ requires MADA_TN(mada_scalars_ok)(s) && MADA_TN(mada_in_ok)(e);
+    exits \false;
     assigns \nothing;
     ensures state: MADA_TN(mada_fin)(\result.m1, -MADA_S_MAX, MADA_S_MAX)
                    && MADA_TN(mada_fin)(\result.n1, -MADA_S_MAX, MADA_S_MAX)
@@ -685,6 +707,7 @@ MADA_TN(mada_element)(MADA_TN(mada_scalars) s, int vbar_max, int lion_compat, ma
 /*@ requires \is_finite(s.ib2) && 1.0 <= s.ib2 <= MADA_IB_MAX;
     requires \is_finite(o.r) && 0.0 <= o.r;
     requires MADA_TN(mada_fin)(o.v1, 0.0, 0x1.01p101) && MADA_TN(mada_fin)(o.vb1, 0.0, 0x1.9p101);
+    exits \false;
     assigns \nothing;
     ensures guard: o.r == 0.0 ==> \result.rho == 0.0;
     check ensures real_formula_rho: o.r > 0.0 ==> \result.rho ==
@@ -743,6 +766,7 @@ typedef struct {
     requires MADA_TN(mada_fin)(vb, 0.0, MADA_V_MAX);
     requires MADA_TN(mada_fin)(n, -MADA_S_MAX, MADA_S_MAX);
     requires MADA_TN(mada_fin)(l, -MADA_S_MAX, MADA_S_MAX);
+    exits \false;
     assigns \nothing;
     ensures x2: \is_finite(\result.x2);
     ensures g: MADA_TN(mada_fin)(\result.g, -MADA_GMAX, MADA_GMAX);
@@ -753,7 +777,7 @@ typedef struct {
     ensures v1: MADA_TN(mada_fin)(\result.v1, 0.0, \result.vm);
     ensures vb1: MADA_TN(mada_fin)(\result.vb1, 0.0, \result.vm);
 */
-static inline MADA_TN(mada_elem_out)
+static inline MADA_HD MADA_TN(mada_elem_out)
 MADA_TN(mada_elem_step)(MADA_TN(mada_scalars) sc, int vbar_max, int lion_compat, mada_lean ln,
                         int partials, MADA_T x, MADA_T g, MADA_T gp, MADA_T m, MADA_T v, MADA_T vb,
                         MADA_T n, MADA_T l)

@@ -23,6 +23,8 @@
  *   H1  -lr * H is infinite or NaN when H is (lr finite, in [0, 1]): IEEE 754
  *       multiplication of an infinity by a nonzero finite number is infinite,
  *       by zero NaN, and any operation on NaN is NaN; negation keeps both.
+ *       The body then replaces a NaN by the canonical quiet NaN, which is
+ *       NaN too (docs/DECISIONS.md D23).
  *
  * Proof (from the repository root; WHY3CONFIG with Gappa and CVC5, about 1 min):
  *   frama-c -cpp-extra-args=-Iinclude -cpp-extra-args=-Iref -wp -wp-rte -wp-split \
@@ -163,7 +165,11 @@ static double hyper_h_finite(double lr, double H)
 
 #ifdef __FRAMAC__
 /* Axiom H1 (top of file): WP takes this contract without proof; the body
- * (below, for the compiler) is the same expression as hyper_h_finite's. */
+ * (below, for the compiler) is hyper_h_finite's expression, a NaN made the
+ * canonical quiet NaN: IEEE 754 does not say which NaN operand's sign and
+ * payload a sum of NaNs keeps, and the compiler may swap the operands of an
+ * addition, so H's NaN bits depend on the build and the backend while the
+ * stored h (mada_info.hypergrad, the state file) must not (D23). */
 /*@ requires \is_finite(lr) && 0.0 <= lr <= 1.0 && !\is_finite(H);
     assigns \result \from lr, H;
     ensures !\is_finite(\result);
@@ -172,7 +178,8 @@ double mada_hyper_h_nonfinite(double lr, double H);
 #else
 static double mada_hyper_h_nonfinite(double lr, double H)
 {
-    return -lr * H;
+    const double h = -lr * H;
+    return isnan(h) ? (double)NAN : h;
 }
 #endif
 

@@ -32,6 +32,7 @@
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: \is_finite(val);
     MADA_PHASE(requires, i, i, i, i, vm)
+    exits \false;
     assigns x[i];
     MADA_PHASE(ensures, i, i + 1, i, i, vm)
 */
@@ -45,6 +46,7 @@ static void MADA_TN(mada_put_x)(size_t i, size_t n, MADA_T *x, const MADA_T *g, 
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: MADA_TN(mada_fin)(val, 0.0, vm);
     MADA_PHASE(requires, i, i + 1, i, i, vm)
+    exits \false;
     assigns MADA_AT(v, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i, vm)
 */
@@ -59,6 +61,7 @@ static void MADA_TN(mada_put_v)(size_t i, size_t n, MADA_T *x, const MADA_T *g, 
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: MADA_TN(mada_fin)(val, 0.0, vm);
     MADA_PHASE(requires, i, i + 1, i + 1, i, vm)
+    exits \false;
     assigns MADA_AT(vb, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
 */
@@ -73,6 +76,7 @@ static void MADA_TN(mada_put_vb)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: MADA_TN(mada_fin)(val, -MADA_GMAX, MADA_GMAX);
     MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    exits \false;
     assigns MADA_AT(gp, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
 */
@@ -87,6 +91,7 @@ static void MADA_TN(mada_put_gp)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: MADA_TN(mada_fin)(val, -MADA_S_MAX, MADA_S_MAX);
     MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    exits \false;
     assigns MADA_AT(m, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
 */
@@ -101,6 +106,7 @@ static void MADA_TN(mada_put_m)(size_t i, size_t n, MADA_T *x, const MADA_T *g, 
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: MADA_TN(mada_fin)(val, -MADA_S_MAX, MADA_S_MAX);
     MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    exits \false;
     assigns MADA_AT(nn, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
 */
@@ -115,6 +121,7 @@ static void MADA_TN(mada_put_nn)(size_t i, size_t n, MADA_T *x, const MADA_T *g,
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires val: MADA_TN(mada_fin)(val, -MADA_S_MAX, MADA_S_MAX);
     MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    exits \false;
     assigns MADA_AT(l, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
 */
@@ -131,6 +138,7 @@ static void MADA_TN(mada_put_l)(size_t i, size_t n, MADA_T *x, const MADA_T *g, 
 /*@ requires i < n && MADA_STATE_VALID(n) && MADA_STATE_SEPARATED(n);
     requires MADA_PART_OK(p, n);
     MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vm)
+    exits \false;
     assigns MADA_AT(p, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
 */
@@ -156,6 +164,7 @@ typedef struct {
     requires i < n && MADA_STATE_VALID(n);
     requires MADA_TN(mada_fin)(vmax, 0.0, 0x1.9p101);
     MADA_PHASE(requires, i, i, i, i, vmax)
+    exits \false;
     assigns \nothing;
     ensures vmax: MADA_TN(mada_fin)(\result.vmax, 0.0, 0x1.9p101) && vmax <= \result.vmax;
     ensures x2: \is_finite(\result.r.x2);
@@ -193,6 +202,7 @@ static inline MADA_TN(mada_load_out) MADA_TN(mada_ref_load)(size_t i, size_t n, 
     requires v1: MADA_TN(mada_fin)(r.v1, 0.0, vm);
     requires vb1: MADA_TN(mada_fin)(r.vb1, 0.0, vm);
     MADA_PHASE(requires, i, i, i, i, vmax)
+    exits \false;
     assigns x[i], MADA_AT(gp, i), MADA_AT(m, i), MADA_AT(v, i), MADA_AT(vb, i), MADA_AT(nn, i),
             MADA_AT(l, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vm)
@@ -221,6 +231,7 @@ static void MADA_TN(mada_ref_put)(size_t i, size_t n, MADA_T *x, const MADA_T *g
     requires MADA_PART_OK(p4, n);
     requires MADA_PART_OK(p5, n);
     MADA_PHASE(requires, i, i + 1, i + 1, i + 1, vmax)
+    exits \false;
     assigns MADA_AT(p0, i), MADA_AT(p1, i), MADA_AT(p2, i), MADA_AT(p3, i), MADA_AT(p4, i),
             MADA_AT(p5, i);
     MADA_PHASE(ensures, i, i + 1, i + 1, i + 1, vmax)
@@ -250,6 +261,7 @@ static void MADA_TN(mada_ref_store_partials)(size_t i, size_t n, const MADA_T *x
     requires MADA_PART_OK(p4, n);
     requires MADA_PART_OK(p5, n);
     MADA_IN_DOMAIN(n, x, g, gp, m, v, vb, nn, l)
+    exits \false;
     assigns x[0 .. n - 1], MADA_ALL(gp, n), MADA_ALL(m, n), MADA_ALL(v, n), MADA_ALL(vb, n),
             MADA_ALL(nn, n), MADA_ALL(l, n), MADA_ALL(p0, n), MADA_ALL(p1, n), MADA_ALL(p2, n),
             MADA_ALL(p3, n), MADA_ALL(p4, n), MADA_ALL(p5, n);
@@ -294,6 +306,7 @@ static MADA_T MADA_TN(mada_ref_loop)(size_t n, MADA_T *x, const MADA_T *g, MADA_
 /*@ requires MADA_TN(mada_kargs_ok)(a);
     requires MADA_TN(mada_scalars_ok)(s);
     MADA_IN_DOMAIN(a->n, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l)
+    exits \false;
     assigns a->x[0 .. a->n - 1], MADA_ALL(a->gp, a->n), MADA_ALL(a->m, a->n),
             MADA_ALL(a->v, a->n), MADA_ALL(a->vb, a->n), MADA_ALL(a->nn, a->n),
             MADA_ALL(a->l, a->n), MADA_ALL(a->part[0], a->n), MADA_ALL(a->part[1], a->n),
@@ -316,6 +329,7 @@ MADA_T MADA_TN(mada_ref_kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scala
 /*@ requires \valid_read(g + (0 .. n - 1)) && \valid(gp + (0 .. n - 1));
     requires \separated(g + (0 .. n - 1), gp + (0 .. n - 1));
     requires \forall integer i; 0 <= i < n ==> MADA_TN(mada_fin)(g[i], -MADA_GMAX, MADA_GMAX);
+    exits \false;
     assigns gp[0 .. n - 1];
     ensures \forall integer i; 0 <= i < n ==> MADA_TN(mada_fin)(gp[i], -MADA_GMAX, MADA_GMAX);
 */
@@ -338,6 +352,7 @@ void MADA_TN(mada_first_gp)(size_t n, const MADA_T *g, MADA_T *gp)
     requires \separated(g + (0 .. n - 1), nn + (0 .. n - 1));
     requires \forall integer i; 0 <= i < n ==>
                  MADA_TN(mada_fin)(g[i], -MADA_COMPAT_G1_MAX, MADA_COMPAT_G1_MAX);
+    exits \false;
     assigns nn[0 .. n - 1];
     ensures \forall integer i; 0 <= i < n ==> MADA_TN(mada_fin)(nn[i], 0.0, MADA_S_MAX);
 */
@@ -361,6 +376,7 @@ void MADA_TN(mada_compat_init_n)(size_t n, const MADA_T *g, MADA_T *nn)
  * allowed, and a non-finite sum is skipped by the hyper step (spec 6.2). */
 /*@ requires n <= SIZE_MAX - MADA_RED_BLOCK;
     requires \valid_read(g + (0 .. n - 1)) && \valid_read(p + (0 .. n - 1));
+    exits \false;
     assigns \nothing;
 */
 double MADA_TN(mada_ref_reduce)(const MADA_T *g, const MADA_T *p, size_t n)

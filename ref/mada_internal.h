@@ -75,8 +75,9 @@ typedef struct {
  * and writes g there (at t = 1 mada_step() first copies g into gp, spec 9).
  * A state array a lean configuration drops (spec 5.1) is NULL, and lean
  * says which lines replace the full ones.  part[k] is the array of n
- * partials of coefficient k when it learns and this step stores partials,
- * else NULL (docs/DECISIONS.md D6).  The step's scalars are a separate
+ * partials of coefficient k when it learns, else NULL (docs/DECISIONS.md
+ * D6); the kernel writes them only when partials is set (the step stores
+ * partials for the next one).  The step's scalars are a separate
  * argument of the kernel, passed by value (the proof of mada_step()'s
  * composition needs them out of this struct, proofs/README.md, "The array
  * loop"). */
@@ -87,8 +88,9 @@ typedef struct {
         const T *g;                                                         \
         T *gp, *m, *v, *vb, *nn, *l;                                        \
         T *part[MADA_NCOEF];                                                \
-        int partials; /* this step stores partials: some part[k] present */ \
+        int partials; /* this step stores partials into the part[k] present */ \
         int nthreads; /* threads a fast backend may use (>= 1)            */ \
+        void *dev;    /* the CUDA backend's context (NULL on the CPU)     */ \
         int vbar_max;                                                       \
         int lion_compat;                                                    \
         mada_lean lean;                                                     \
@@ -214,6 +216,7 @@ typedef struct {
     int nthreads;                    /* threads a fast backend may use (>= 1)     */
     double *blocksums;               /* scratch: MADA_NCOEF doubles per block of
                                         MADA_RED_BLOCK elements                  */
+    void *dev;                       /* the CUDA backend's context, or NULL       */
 } mada_pass1_t;
 
 typedef struct {
@@ -232,6 +235,26 @@ typedef struct {
 /* The CPU fast paths (fast/avx512.c, fast/avx2.c); call their functions
  * only where fast/dispatch.c found the ISA. */
 extern const mada_backend_ops mada_avx512_ops, mada_avx2_ops;
+
+/* The CUDA backend's host side (fast/cuda/mada_cuda.cu; fast/cuda/cuda_none.c
+ * when the library is built without nvcc).  Its passes take device
+ * pointers and the context in the arguments' dev field.  Every function
+ * returns MADA_OK or an error whose text mada_cuda_take_error() (or the
+ * why buffer) gives. */
+extern const mada_backend_ops mada_cuda_ops;
+int mada_cuda_ctx_new(void **ctx, int device, size_t n, char *why, size_t cap);
+void mada_cuda_ctx_free(void *ctx);
+void mada_cuda_set_stream(void *ctx, void *stream);
+const char *mada_cuda_take_error(void *ctx);
+int mada_cuda_alloc(void *ctx, void **p, size_t bytes);
+void mada_cuda_free(void *p);
+int mada_cuda_fill(void *ctx, void *p, size_t n, int f32, double value);
+/* MADA_OK if p (the caller's buffer `name`) is device memory of ctx's device
+ * or managed memory; else MADA_E_BACKEND and the reason in why (cap bytes). */
+int mada_cuda_check_ptr(void *ctx, const void *p, const char *name, char *why, size_t cap);
+int mada_cuda_download(void *ctx, void *host, const void *dev, size_t bytes);
+int mada_cuda_upload(void *ctx, void *dev, const void *host, size_t bytes);
+int mada_cuda_setup(void *ctx, int f32, size_t n, const void *g, void *gp, void *nn);
 
 /* The scalar reference (ref/kernels.c). */
 float mada_ref_kernel_f32(const mada_kargs_f32 *a, mada_scalars_f32 s);
@@ -278,6 +301,8 @@ struct mada_opt {
                                             NULL where lean drops the array   */
     void *part[MADA_NCOEF];              /* partials of learning q, else NULL  */
     const mada_backend_ops *be;
+    void *cuda;                          /* the CUDA context: the arrays are
+                                            device memory (mada_create_cuda) */
     int nthreads;                        /* threads of a fast backend's step  */
     double *blocksums;                   /* pass 1 scratch: MADA_NCOEF doubles
                                             per block of MADA_RED_BLOCK       */

@@ -223,15 +223,33 @@ mada_lean mada_lean_from_mask(unsigned mask)
     return ln;
 }
 
+/* One array of opt's storage: host memory, or device memory for a CUDA
+ * optimizer; zeroed.  NULL when out of memory. */
+static void *alloc_for(const mada_opt *opt, size_t n, size_t esz)
+{
+    if (!opt->cuda)
+        return alloc_array(n, esz);
+    void *p = NULL;
+    return mada_cuda_alloc(opt->cuda, &p, n * esz) == MADA_OK ? p : NULL;
+}
+
+static void free_for(const mada_opt *opt, void *p)
+{
+    if (opt->cuda)
+        mada_cuda_free(p);
+    else
+        free(p);
+}
+
 /* Release the element storage of opt (not opt itself). */
 void mada_opt_free_arrays(mada_opt *opt)
 {
     for (int k = 0; k < MADA_NARR; k++) {
-        free(opt->arr[k]);
+        free_for(opt, opt->arr[k]);
         opt->arr[k] = NULL;
     }
     for (int k = 0; k < MADA_NCOEF; k++) {
-        free(opt->part[k]);
+        free_for(opt, opt->part[k]);
         opt->part[k] = NULL;
     }
 }
@@ -245,10 +263,10 @@ int mada_opt_alloc_arrays(mada_opt *opt)
     const unsigned keep = mada_lean_arrays(opt->lean);
     for (int k = 0; k < MADA_NARR; k++)
         if ((keep >> k) & 1u)
-            if (!(opt->arr[k] = alloc_array(opt->n, opt->esz)))
+            if (!(opt->arr[k] = alloc_for(opt, opt->n, opt->esz)))
                 goto nomem;
     for (int k = 0; k < MADA_NCOEF; k++)
-        if (opt->cfg.eta[k] > 0.0 && !(opt->part[k] = alloc_array(opt->n, opt->esz)))
+        if (opt->cfg.eta[k] > 0.0 && !(opt->part[k] = alloc_for(opt, opt->n, opt->esz)))
             goto nomem;
     opt->vmax = 0.0;
     if (opt->cfg.compat) {
@@ -256,7 +274,11 @@ int mada_opt_alloc_arrays(mada_opt *opt)
         for (int j = 0; j < 2; j++) {
             if (!opt->arr[moments[j]])
                 continue;
-            fill_array(opt->arr[moments[j]], opt->n, opt->dtype, 1e-15);
+            if (!opt->cuda)
+                fill_array(opt->arr[moments[j]], opt->n, opt->dtype, 1e-15);
+            else if (mada_cuda_fill(opt->cuda, opt->arr[moments[j]], opt->n,
+                                    opt->dtype == MADA_F32, 1e-15) != MADA_OK)
+                goto nomem;
             opt->vmax = opt->dtype == MADA_F32 ? (double)(float)1e-15 : 1e-15;
         }
     }
@@ -266,8 +288,10 @@ nomem:
     return MADA_E_NOMEM;
 }
 
+/* device < 0: a CPU optimizer (the default backend); else a CUDA optimizer
+ * on that device. */
 static int create_in_default_env(mada_opt **out, size_t n, mada_dtype dtype,
-                                 const mada_config *cfg)
+                                 const mada_config *cfg, int device)
 {
     const size_t esz = dtype_size(dtype);
     if (esz == 0)
@@ -277,8 +301,10 @@ static int create_in_default_env(mada_opt **out, size_t n, mada_dtype dtype,
     int rc = mada_config_domain_check(cfg);
     if (rc != MADA_OK)
         return rc;
-    mada_backend b;
-    if ((rc = mada_backend_default(&b)) != MADA_OK)
+    /* A CPU optimizer gets the default backend (MADA_BACKEND), a CUDA one
+     * the CUDA backend whatever MADA_BACKEND says. */
+    mada_backend b = MADA_BACKEND_REF;
+    if (device < 0 && (rc = mada_backend_default(&b)) != MADA_OK)
         return rc;
     int nthreads;
     if ((rc = mada_threads_default(&nthreads)) != MADA_OK)
@@ -301,8 +327,15 @@ static int create_in_default_env(mada_opt **out, size_t n, mada_dtype dtype,
     opt->nthreads = nthreads;
     const size_t nblocks = n / MADA_RED_BLOCK + 1;
     opt->blocksums = malloc(nblocks * MADA_NCOEF * sizeof(double));
-    rc = opt->blocksums ? mada_opt_alloc_arrays(opt) : MADA_E_NOMEM;
+    rc = opt->blocksums ? MADA_OK : MADA_E_NOMEM;
+    if (rc == MADA_OK && device >= 0) {
+        rc = mada_cuda_ctx_new(&opt->cuda, device, n, NULL, 0);
+        opt->be = &mada_cuda_ops;
+    }
+    if (rc == MADA_OK)
+        rc = mada_opt_alloc_arrays(opt);
     if (rc != MADA_OK) {
+        mada_cuda_ctx_free(opt->cuda);
         free(opt->blocksums);
         free(opt->err);
         free(opt);
@@ -318,7 +351,21 @@ int mada_create(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *c
         return MADA_E_NULL;
     mada_fpenv env;
     mada_fpenv_enter(&env);
-    const int rc = create_in_default_env(out, n, dtype, cfg);
+    const int rc = create_in_default_env(out, n, dtype, cfg, -1);
+    mada_fpenv_leave(&env);
+    return rc;
+}
+
+int mada_create_cuda(mada_opt **out, size_t n, mada_dtype dtype, const mada_config *cfg,
+                     int device)
+{
+    if (!out || !cfg)
+        return MADA_E_NULL;
+    if (device < 0)
+        return MADA_E_BACKEND;
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = create_in_default_env(out, n, dtype, cfg, device);
     mada_fpenv_leave(&env);
     return rc;
 }
@@ -328,6 +375,7 @@ void mada_destroy(mada_opt *opt)
     if (!opt)
         return;
     mada_opt_free_arrays(opt);
+    mada_cuda_ctx_free(opt->cuda);
     free(opt->blocksums);
     free(opt->err);
     free(opt);
@@ -338,6 +386,21 @@ static int overlaps(const void *a, size_t alen, const void *b, size_t blen)
 {
     const uintptr_t pa = (uintptr_t)a, pb = (uintptr_t)b;
     return pa < pb + blen && pb < pa + alen;
+}
+
+/* Element i of the caller's buffer b (device memory for a CUDA optimizer),
+ * for diagnostics; NaN if it cannot be read. */
+static double element_at(const mada_opt *opt, const void *b, size_t i)
+{
+    const int f32 = opt->dtype == MADA_F32;
+    if (!opt->cuda)
+        return f32 ? ((const float *)b)[i] : ((const double *)b)[i];
+    double d = NAN;
+    float f = NAN;
+    if (mada_cuda_download(opt->cuda, f32 ? (void *)&f : (void *)&d,
+                           (const char *)b + i * opt->esz, opt->esz) != MADA_OK)
+        return NAN;
+    return f32 ? (double)f : d;
 }
 
 static uint64_t max_u64(const uint64_t *a, int n)
@@ -429,6 +492,7 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr,
             p1.part[k] = reduce && opt->cfg.eta[k] > 0.0 ? opt->part[k] : NULL;
         p1.nthreads = opt->nthreads;
         p1.blocksums = opt->blocksums;
+        p1.dev = opt->cuda;
         rc = f32 ? opt->be->pass1_f32(&p1, H, &i) : opt->be->pass1_f64(&p1, H, &i);
     }
     switch (rc) {
@@ -446,16 +510,18 @@ static int validate_step(mada_opt *opt, const void *x, const void *g, double lr,
                     "mada_step: second moment %g left the proved domain [0, 2^100]",
                     opt->vmax);
     case MADA_E_GRAD: {
-        const double v = f32 ? ((const float *)g)[i] : ((const double *)g)[i];
+        const double v = element_at(opt, g, i);
         return fail(opt, rc, i, "mada_step: gradient element %zu is %s (%g); need finite |g| <= %g",
                     i, nonfinite_word(v), v, mada_grad_bound(compat_first));
     }
-    default: {
-        const double v = f32 ? ((const float *)x)[i] : ((const double *)x)[i];
+    case MADA_E_PARAM: {
+        const double v = element_at(opt, x, i);
         return fail(opt, rc, i,
                     "mada_step: parameter element %zu is %s (%g); need finite |x| <= 2^100",
                     i, nonfinite_word(v), v);
     }
+    default: /* MADA_E_BACKEND: the device failed */
+        return fail(opt, rc, SIZE_MAX, "mada_step: %s", mada_cuda_take_error(opt->cuda));
     }
     return MADA_OK;
 }
@@ -499,13 +565,14 @@ static void hyper_step(mada_opt *opt, const double H[MADA_NCOEF])
         (A).vb = (O)->arr[MADA_ARR_VB];                                      \
         (A).nn = (O)->arr[MADA_ARR_N];                                       \
         (A).l = (O)->arr[MADA_ARR_L];                                        \
-        for (int k_ = 0; k_ < MADA_NCOEF; k_++)                              \
-            (A).part[k_] = (STORE) ? (O)->part[k_] : NULL;                   \
+        for (int k_ = 0; k_ < MADA_NCOEF; k_++) /* written iff partials */  \
+            (A).part[k_] = (O)->part[k_];                                    \
         (A).partials = (STORE);                                              \
         (A).vbar_max = (O)->cfg.vbar == MADA_VBAR_MAX;                       \
         (A).lion_compat = (O)->cfg.compat;                                   \
         (A).lean = (O)->lean;                                                \
         (A).nthreads = (O)->nthreads;                                        \
+        (A).dev = (O)->cuda;                                                 \
     } while (0)
 
 static int step_in_default_env(mada_opt *opt, void *x, const void *g, double lr)
@@ -521,7 +588,13 @@ static int step_in_default_env(mada_opt *opt, void *x, const void *g, double lr)
     const int learning = mada_any_learning(&opt->cfg);
     /* Spec 9: at t = 1 the previous gradient is g_1 itself (compat: 0, and n
      * starts at g_1^2). */
-    if (t == 1 && opt->cfg.compat && opt->arr[MADA_ARR_N]) {
+    if (t == 1 && opt->cuda) {
+        if (mada_cuda_setup(opt->cuda, opt->dtype == MADA_F32, opt->n, g,
+                            opt->cfg.compat ? NULL : opt->arr[MADA_ARR_GP],
+                            opt->cfg.compat ? opt->arr[MADA_ARR_N] : NULL) != MADA_OK)
+            return fail(opt, MADA_E_BACKEND, SIZE_MAX, "mada_step: %s",
+                        mada_cuda_take_error(opt->cuda));
+    } else if (t == 1 && opt->cfg.compat && opt->arr[MADA_ARR_N]) {
         if (opt->dtype == MADA_F32)
             mada_compat_init_n_f32(opt->n, g, opt->arr[MADA_ARR_N]);
         else
@@ -564,6 +637,11 @@ static int step_in_default_env(mada_opt *opt, void *x, const void *g, double lr)
     opt->part_valid = store;
     opt->lr_prev = lr;
     opt->t = t;
+    if (opt->cuda) {
+        const char *e = mada_cuda_take_error(opt->cuda);
+        if (e) /* a device failure after the checks: the state is the device's */
+            return fail(opt, MADA_E_BACKEND, SIZE_MAX, "mada_step: %s", e);
+    }
     return MADA_OK;
 }
 
@@ -572,6 +650,30 @@ int mada_step(mada_opt *opt, void *x, const void *g, double lr)
     if (!opt)
         return MADA_E_NULL;
     mada_clear_error(opt);
+    if (opt->cuda)
+        return fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                    "mada_step: this optimizer's state is on a CUDA device: step it with "
+                    "mada_step_cuda() and device pointers");
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = step_in_default_env(opt, x, g, lr);
+    mada_fpenv_leave(&env);
+    return rc;
+}
+
+int mada_step_cuda(mada_opt *opt, void *x, const void *g, double lr, void *stream)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    if (!opt->cuda)
+        return fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                    "mada_step_cuda: this optimizer was not made by mada_create_cuda()");
+    char why[160];
+    if (x && g && (mada_cuda_check_ptr(opt->cuda, x, "x", why, sizeof why) != MADA_OK ||
+                   mada_cuda_check_ptr(opt->cuda, g, "g", why, sizeof why) != MADA_OK))
+        return fail(opt, MADA_E_BACKEND, SIZE_MAX, "mada_step_cuda: %s", why);
+    mada_cuda_set_stream(opt->cuda, stream);
     mada_fpenv env;
     mada_fpenv_enter(&env);
     const int rc = step_in_default_env(opt, x, g, lr);

@@ -185,9 +185,23 @@ typedef struct {
     int bad;
 } writer;
 
+/* An array of the optimizer as host bytes: itself, or for a CUDA optimizer
+ * its copy in stage (len bytes); NULL (and w->bad) if the copy failed. */
+static const void *host_bytes(writer *w, const mada_opt *opt, const void *p, void *stage,
+                              size_t len)
+{
+    if (!opt->cuda)
+        return p;
+    if (!stage || mada_cuda_download(opt->cuda, stage, p, len) != MADA_OK) {
+        w->bad = 1;
+        return NULL;
+    }
+    return stage;
+}
+
 static void put(writer *w, const void *p, size_t len)
 {
-    if (w->bad || len == 0)
+    if (w->bad || len == 0 || !p)
         return;
     if (fwrite(p, 1, len, w->f) != len)
         w->bad = 1;
@@ -304,12 +318,14 @@ static int save_in_default_env(mada_opt *opt, const char *path)
     } else {
         const size_t bytes = opt->n * opt->esz;
         put(&w, h.b, h.pos);
+        void *stage = opt->cuda ? malloc(bytes) : NULL; /* device arrays pass through it */
         for (int k = 0; k < MADA_NARR; k++)
             if (opt->arr[k])
-                put(&w, opt->arr[k], bytes);
+                put(&w, host_bytes(&w, opt, opt->arr[k], stage, bytes), bytes);
         for (int k = 0; k < MADA_NCOEF; k++)
             if (x.part_mask & (1u << k))
-                put(&w, opt->part[k], bytes);
+                put(&w, host_bytes(&w, opt, opt->part[k], stage, bytes), bytes);
+        free(stage);
         unsigned char trailer[8];
         const uint64_t crc = w.crc;
         for (int i = 0; i < 8; i++)
@@ -469,6 +485,31 @@ static FILE *open_regular(mada_opt *opt, const char *path, struct stat *st)
     return f;
 }
 
+/* Replace nw's host arrays by device copies on opt's CUDA device; 0 (nw
+ * unchanged) if that fails. */
+static int to_device(mada_opt *opt, mada_opt *nw)
+{
+    const size_t bytes = nw->n * nw->esz;
+    void *dev[MADA_NARR + MADA_NCOEF] = {NULL};
+    int ok = 1;
+    for (int k = 0; k < MADA_NARR + MADA_NCOEF && ok; k++) {
+        const void *h = k < MADA_NARR ? nw->arr[k] : nw->part[k - MADA_NARR];
+        if (h)
+            ok = mada_cuda_alloc(opt->cuda, &dev[k], bytes) == MADA_OK &&
+                 mada_cuda_upload(opt->cuda, dev[k], h, bytes) == MADA_OK;
+    }
+    if (!ok) {
+        for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++)
+            mada_cuda_free(dev[k]);
+        return 0;
+    }
+    mada_opt_free_arrays(nw); /* the host copies (nw->cuda is NULL) */
+    memcpy(nw->arr, dev, sizeof nw->arr);
+    memcpy(nw->part, dev + MADA_NARR, sizeof nw->part);
+    nw->cuda = opt->cuda; /* from here on nw's arrays are device memory */
+    return 1;
+}
+
 static int load_in_default_env(mada_opt *opt, const char *path)
 {
     struct stat st;
@@ -586,6 +627,11 @@ static int load_in_default_env(mada_opt *opt, const char *path)
     }
     if (!state_ok(&x, &nw)) {
         rc = load_fail(opt, MADA_E_STATE, path, "content outside the valid domain");
+        goto out;
+    }
+    /* A CUDA optimizer: the checked arrays to fresh device memory. */
+    if (opt->cuda && !to_device(opt, &nw)) {
+        rc = load_fail(opt, MADA_E_BACKEND, path, mada_cuda_take_error(opt->cuda));
         goto out;
     }
     /* Commit: nothing below can fail. */

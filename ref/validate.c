@@ -71,15 +71,28 @@ int mada_any_learning(const mada_config *cfg)
     return 0;
 }
 
+/* v is the value at (both finite): equality as two comparisons, the
+ * provers decide float order better than ==. */
+/*@ requires \is_finite(v) && \is_finite(at);
+    assigns \result \from v, at;
+    ensures \result == 0 || \result == 1;
+    ensures \result == 1 <==> v == at;
+*/
+static int is_value(double v, double at)
+{
+    return v <= at && v >= at;
+}
+
 /* Coefficient k frozen at v. */
 /*@ requires \valid_read(cfg) && mada_config_ok(cfg) && 0 <= k < MADA_NCOEF;
+    requires \is_finite(v);
     assigns \result \from cfg->eta[k], cfg->coef[k], v;
     ensures \result == 0 || \result == 1;
     ensures \result == 1 <==> mada_frozen_at(cfg, k, v);
 */
 static int frozen_at(const mada_config *cfg, int k, double v)
 {
-    return cfg->eta[k] == 0.0 && cfg->coef[k] == v;
+    return is_value(cfg->eta[k], 0.0) && is_value(cfg->coef[k], v);
 }
 
 mada_lean mada_lean_of(const mada_config *cfg)
@@ -97,15 +110,16 @@ mada_lean mada_lean_of(const mada_config *cfg)
 
 int mada_lean_allows(mada_lean ln, int k, double v)
 {
-    if (ln.adan && k == MADA_BETA3 && v != 0.0)
+    const int zero = is_value(v, 0.0), one = is_value(v, 1.0);
+    if (ln.adan && k == MADA_BETA3 && !zero)
         return 0;
-    if (ln.lion && k == MADA_GAMMA && v != 1.0)
+    if (ln.lion && k == MADA_GAMMA && !one)
         return 0;
-    if (ln.avg && k == MADA_RHO && v != 1.0)
+    if (ln.avg && k == MADA_RHO && !one)
         return 0;
-    if (ln.yogi && k == MADA_C && v != 1.0)
+    if (ln.yogi && k == MADA_C && !one)
         return 0;
-    if (ln.lion_only && k == MADA_GAMMA && v != 0.0)
+    if (ln.lion_only && k == MADA_GAMMA && !zero)
         return 0;
     return 1;
 }

@@ -135,8 +135,10 @@ int mada_any_learning(const mada_config *cfg);
 mada_lean mada_lean_of(const mada_config *cfg);
 
 /* 1 if coefficient k may take value v in an optimizer whose lean parts in
- * force are ln: no part's condition breaks (mada_set_coef(); spec 5.1). */
-/*@ assigns \result \from ln, k, v;
+ * force are ln: no part's condition breaks (mada_set_coef(), after
+ * mada_coef_ok() has put v in its domain; spec 5.1). */
+/*@ requires \is_finite(v);
+    assigns \result \from ln, k, v;
     ensures \result == 0 || \result == 1;
     ensures keeps: \result == 1 <==> mada_lean_keeps(ln, k, v);
 */

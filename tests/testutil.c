@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,23 @@ static void put(snapshot *s, const void *p, size_t len, size_t *cap)
     s->len += len;
 }
 
+/* Append one of o's arrays (n elements), from the device for a CUDA optimizer. */
+static void put_array(snapshot *s, const mada_opt *o, const void *a, size_t *cap)
+{
+    const size_t bytes = o->n * o->esz;
+    if (!o->cuda) {
+        put(s, a, bytes, cap);
+        return;
+    }
+    void *h = malloc(bytes);
+    if (!h || mada_cuda_download(o->cuda, h, a, bytes) != MADA_OK) {
+        fprintf(stderr, "snapshot: cannot copy a device array to the host\n");
+        abort();
+    }
+    put(s, h, bytes, cap);
+    free(h);
+}
+
 snapshot snap_take(const mada_opt *o)
 {
     snapshot s = {NULL, 0};
@@ -62,13 +80,13 @@ snapshot snap_take(const mada_opt *o)
         const unsigned char present = o->arr[k] != NULL;
         put(&s, &present, 1, &cap);
         if (present)
-            put(&s, o->arr[k], o->n * o->esz, &cap);
+            put_array(&s, o, o->arr[k], &cap);
     }
     for (int k = 0; k < MADA_NCOEF; k++) {
         const unsigned char present = o->part[k] != NULL;
         put(&s, &present, 1, &cap);
         if (present)
-            put(&s, o->part[k], o->n * o->esz, &cap);
+            put_array(&s, o, o->part[k], &cap);
     }
     return s;
 }
@@ -97,7 +115,52 @@ mada_opt *make_opt(const char *preset, size_t n, mada_dtype d)
     return opt;
 }
 
+static CU_pSuite add_suite_of(const char *name, const test_entry *tests);
+
 void add_suite(const char *name, const test_entry *tests)
+{
+    add_suite_of(name, tests);
+}
+
+/* The suites left inactive: name, test count and reason, for skipped_report(). */
+#define MAX_SKIPPED 8
+static struct {
+    char name[160], why[200];
+    unsigned tests;
+} skipped[MAX_SKIPPED];
+static unsigned nskipped;
+
+void add_suite_gpu(const char *name, const test_entry *tests, int available, const char *why)
+{
+    CU_pSuite s = add_suite_of(name, tests);
+    if (available)
+        return;
+    /* Inactive: CUnit neither runs nor counts its tests (the registry is
+     * told not to count inactive tests as failures); reported as SKIPPED. */
+    CU_set_suite_active(s, CU_FALSE);
+    if (nskipped < MAX_SKIPPED) {
+        snprintf(skipped[nskipped].name, sizeof skipped[nskipped].name, "%s", name);
+        snprintf(skipped[nskipped].why, sizeof skipped[nskipped].why, "%s", why);
+        for (const test_entry *t = tests; t->name; t++)
+            skipped[nskipped].tests++;
+        nskipped++;
+    }
+}
+
+unsigned skipped_report(const char *filter)
+{
+    unsigned n = 0;
+    for (unsigned k = 0; k < nskipped; k++) {
+        if (filter && !strstr(skipped[k].name, filter))
+            continue;
+        printf("SKIPPED: suite \"%s\" (%u tests, not run, not counted as passed): %s\n",
+               skipped[k].name, skipped[k].tests, skipped[k].why);
+        n += skipped[k].tests;
+    }
+    return n;
+}
+
+static CU_pSuite add_suite_of(const char *name, const test_entry *tests)
 {
     CU_pSuite s = CU_add_suite(name, NULL, NULL);
     if (!s) {
@@ -109,6 +172,7 @@ void add_suite(const char *name, const test_entry *tests)
             fprintf(stderr, "CUnit: cannot add test %s\n", t->name);
             exit(2);
         }
+    return s;
 }
 
 /* ---- Files ---------------------------------------------------------------------- */

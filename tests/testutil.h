@@ -54,7 +54,8 @@ typedef struct {
     size_t len;
 } snapshot;
 
-/* Copy opt (scalars, configuration, hyper state, every array) into a snapshot. */
+/* Copy opt (scalars, configuration, hyper state, every array) into a snapshot
+ * (a CUDA optimizer's arrays copied from its device). */
 snapshot snap_take(const mada_opt *opt);
 /* 1 if opt is byte-identical to the snapshot. */
 int snap_equal(const snapshot *s, const mada_opt *opt);
@@ -93,6 +94,11 @@ void register_scalars_suite(void);
 void register_transcription_suite(void);
 void register_robust_suite(void);
 void register_lean_suite(void);
+void register_fast_suite(void);
+void register_cuda_suite(void);
+
+/* The CUDA backend's kernel bodies run on the host (tests/cuda_emul.c). */
+extern const mada_backend_ops mada_cuda_emul_ops;
 
 /* Add a suite with tests {name, fn} terminated by {NULL, NULL}. */
 typedef struct {
@@ -100,5 +106,11 @@ typedef struct {
     CU_TestFunc fn;
 } test_entry;
 void add_suite(const char *name, const test_entry *tests);
+/* A suite that needs a GPU: added inactive when !available (CUnit skips
+ * it), with why kept for skipped_report(). */
+void add_suite_gpu(const char *name, const test_entry *tests, int available, const char *why);
+/* Print one SKIPPED line per inactive suite whose name contains filter (NULL:
+ * all); returns how many tests they hold. */
+unsigned skipped_report(const char *filter);
 
 #endif

@@ -60,63 +60,110 @@ copy_tree() { # copy_tree DEST: a fresh copy of the snapshot
 defined_groups=$(proofs/run.sh --list 2>/dev/null | awk '{print $1}')
 
 t_all=$SECONDS
-killed=0 total=0
-declare -a rows=()
-declare -A base_done=()
-for mf in "${muts[@]}"; do
+# Two narrowed runs at a time where there are two cores or more (PROOF_JOBS,
+# as proofs/run.sh): each is mostly frama-c's single-threaded VC
+# generation.  The verdicts do not depend on it (step limits).
+ncores=$(nproc 2>/dev/null || echo 1)
+jobs_max=${PROOF_JOBS:-$((ncores >= 2 ? 2 : 1))}
+[[ $jobs_max =~ ^[1-9][0-9]*$ ]] || { echo "mutants/run.sh: PROOF_JOBS=$jobs_max is not a count" >&2; exit 2; }
+running=0
+pool() { # pool CMD...: run in the background, at most jobs_max at once
+    if [ "$running" -ge "$jobs_max" ]; then wait -n; running=$((running - 1)); fi
+    "$@" &
+    running=$((running + 1))
+}
+total=${#muts[@]}
+declare -a ids=() narrows=() keys=() descs=() groups=()
+declare -A base_of=()  # narrowing key -> the mutant id whose baseline log it uses
+for k in "${!muts[@]}"; do
+    mf=${muts[$k]}
     id=$(basename "$mf" .mut)
-    total=$((total + 1))
-    t0=$SECONDS
+    ids[$k]=$id
     if ! info=$(python3 "$here/mut.py" info "$mf"); then
-        rows+=("$(printf '%-28s %-10s %s' "$id" ERROR "malformed .mut file")")
+        printf '%-28s %-10s %s\n' "$id" ERROR "malformed .mut file" >"$work/row-$k"
         continue
     fi
+    m_fct="" m_prop="" m_provers="" m_steps="" m_timeout="" m_group="" m_desc=""
     eval "$info"
-    narrow=()
-    [ -n "$m_fct" ] && narrow+=(--fct "$m_fct")
-    [ -n "$m_prop" ] && narrow+=(--prop "$m_prop")
-    [ -n "$m_provers" ] && narrow+=(--provers "$m_provers")
-    [ -n "$m_steps" ] && narrow+=(--steps "$m_steps")
-    [ -n "$m_timeout" ] && narrow+=(--timeout "$m_timeout")
+    narrow=""
+    [ -n "$m_fct" ] && narrow+=" --fct $m_fct"
+    [ -n "$m_prop" ] && narrow+=" --prop $m_prop"
+    [ -n "$m_provers" ] && narrow+=" --provers $m_provers"
+    [ -n "$m_steps" ] && narrow+=" --steps $m_steps"
+    [ -n "$m_timeout" ] && narrow+=" --timeout $m_timeout"
     if ! grep -qx "$m_group" <<<"$defined_groups"; then
-        rows+=("$(printf '%-28s %-10s %s' "$id" "NO GROUP" "group $m_group is not defined in proofs/groups.conf ($m_desc)")")
+        printf '%-28s %-10s %s\n' "$id" "NO GROUP" \
+            "group $m_group is not defined in proofs/groups.conf ($m_desc)" >"$work/row-$k"
         continue
     fi
-    # Baseline (once per narrowing): the unpatched copy must prove every goal.
-    key="$m_group|$m_fct|$m_prop|$m_provers|$m_steps|$m_timeout"
-    if [ $baseline -eq 1 ] && [ -z "${base_done[$key]:-}" ]; then
-        b=$work/base
-        [ -d "$b" ] || copy_tree "$b"
-        blog=$logdir/baseline-$id.log
-        (cd "$b" && proofs/run.sh --out "$work/base-out" --no-eva "${narrow[@]}" "$m_group") >"$blog" 2>&1
-        brc=$?
-        base_done[$key]=$brc
+    narrows[$k]=$narrow groups[$k]=$m_group descs[$k]=$m_desc
+    keys[$k]="$m_group|$narrow"
+    [ -n "${base_of[${keys[$k]}]:-}" ] || base_of[${keys[$k]}]=$id
+done
+
+# Baselines (once per narrowing): the unpatched copy must prove every goal.
+run_baseline() { # run_baseline ID GROUP NARROW
+    # shellcheck disable=SC2086
+    (cd "$work/base" && proofs/run.sh --out "$work/base-out-$1" --no-eva $3 "$2") \
+        >"$logdir/baseline-$1.log" 2>&1
+    echo $? >"$work/base-rc-$1"
+}
+if [ $baseline -eq 1 ]; then
+    copy_tree "$work/base"
+    for k in "${!ids[@]}"; do
+        [ -n "${keys[$k]:-}" ] || continue
+        [ "${base_of[${keys[$k]}]}" = "${ids[$k]}" ] || continue
+        pool run_baseline "${ids[$k]}" "${groups[$k]}" "${narrows[$k]}"
+    done
+    wait
+    running=0
+fi
+
+run_mutant() { # run_mutant K
+    local k=$1 id=${ids[$1]} t0=$SECONDS st why
+    local mf=${muts[$1]} d=$work/${ids[$1]}
+    if [ $baseline -eq 1 ]; then
+        local bid=${base_of[${keys[$k]}]} brc
+        brc=$(cat "$work/base-rc-$bid" 2>/dev/null || echo 2)
+        if [ "$brc" != 0 ]; then
+            printf '%-28s %-10s %s\n' "$id" "BASELINE" "the unpatched narrowed proof fails (exit $brc; build/proofs/mutants/baseline-$bid.log)" >"$work/row-$k"
+            return
+        fi
     fi
-    if [ $baseline -eq 1 ] && [ "${base_done[$key]}" != 0 ]; then
-        rows+=("$(printf '%-28s %-10s %s' "$id" "BASELINE" "the unpatched narrowed proof fails (exit ${base_done[$key]}; build/proofs/mutants/baseline-*.log)")")
-        continue
-    fi
-    d=$work/$id
     copy_tree "$d"
-    python3 "$here/mut.py" apply "$mf" "$d" 2>"$work/apply.err"
-    arc=$?
+    python3 "$here/mut.py" apply "$mf" "$d" 2>"$work/apply-$k.err"
+    local arc=$?
     if [ $arc -ne 0 ]; then
-        what=STALE; [ $arc -eq 2 ] && what=ERROR
-        rows+=("$(printf '%-28s %-10s %s' "$id" "$what" "$(tr '\n' ' ' <"$work/apply.err")")")
+        st=STALE; [ $arc -eq 2 ] && st=ERROR
+        printf '%-28s %-10s %s\n' "$id" "$st" "$(tr '\n' ' ' <"$work/apply-$k.err")" >"$work/row-$k"
         rm -rf "$d"
-        continue
+        return
     fi
-    mlog=$logdir/$id.log
-    (cd "$d" && proofs/run.sh --out "$d/build/proofs" --no-eva "${narrow[@]}" "$m_group") >"$mlog" 2>&1
+    local mlog=$logdir/$id.log rc
+    # shellcheck disable=SC2086
+    (cd "$d" && proofs/run.sh --out "$d/build/proofs" --no-eva ${narrows[$k]} "${groups[$k]}") >"$mlog" 2>&1
     rc=$?
     case $rc in
-        1) st=killed; killed=$((killed + 1))
+        1) st=killed
            why="$(grep -m1 -E '^ +unproved: ' "$mlog" | sed 's/^ *unproved: //')";;
         0) st=SURVIVED; why="every goal still proved";;
         *) st=ERROR; why="proof run failed to run (exit $rc): see build/proofs/mutants/$id.log";;
     esac
-    rows+=("$(printf '%-28s %-10s %4ss  %s: %s' "$id" "$st" "$((SECONDS - t0))" "$m_desc" "$why")")
+    printf '%-28s %-10s %4ss  %s: %s\n' "$id" "$st" "$((SECONDS - t0))" "${descs[$k]}" "$why" \
+        >"$work/row-$k"
     rm -rf "$d"
+}
+for k in "${!ids[@]}"; do
+    [ -f "$work/row-$k" ] && continue
+    pool run_mutant "$k"
+done
+wait
+killed=0
+declare -a rows=()
+for k in "${!ids[@]}"; do
+    if [ -f "$work/row-$k" ]; then rows+=("$(cat "$work/row-$k")")
+    else rows+=("$(printf '%-28s %-10s %s' "${ids[$k]}" ERROR "no result")"); fi
+    case ${rows[-1]} in *" killed "*) killed=$((killed + 1));; esac
 done
 echo
 echo "mutation check (narrowed proofs on patched copies; logs in build/proofs/mutants/)"
