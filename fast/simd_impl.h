@@ -96,34 +96,92 @@ static inline __attribute__((always_inline)) MADA_T FAST_TN(elems)(
 /* One chunk [lo, hi) of the step, with the loop instance for the arrays
  * present.  The presence of the arrays follows from the lean parts (spec
  * 5.1; mada_lean_arrays()): Lion only keeps l; otherwise m and v, vbar
- * unless no average, n and gp unless no Adan term, l unless no Lion term. */
-static __attribute__((flatten)) MADA_T FAST_TN(chunk)(const MADA_TN(mada_kargs) *a,
-                                                      MADA_TN(mada_scalars) sc, size_t lo,
-                                                      size_t hi)
+ * unless no average, n and gp unless no Adan term, l unless no Lion term.
+ *
+ * Every flag the element functions branch on is a constant in each loop
+ * instance, equal to the runtime value it replaces (the switch below picks
+ * the instance from those values): GCC 12 does not vectorise a selection on
+ * a loop-invariant runtime flag ("relevant stmt not supported: c ? a : b"),
+ * and a loop it does not vectorise runs scalar code, several times slower.
+ * A flag stays a runtime value only where the constant flags make it dead:
+ * vbar_max without vbar (no average), lion_compat without the Lion term, the
+ * moments' flags under Lion only. */
+static inline __attribute__((always_inline)) MADA_T FAST_TN(chunk_flags)(
+    const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars) sc, size_t lo, size_t hi)
 {
     const mada_lean ln = a->lean;
     MADA_T *const *p = a->part;
     const int pt = a->partials;
-#define FAST_ELEMS(MV, VB, NGP, L)                                                          \
-    (pt ? FAST_TN(elems)(lo, hi, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l, p[0], \
-                         p[1], p[2], p[3], p[4], p[5], sc, a->vbar_max, a->lion_compat, ln, \
-                         MV, VB, NGP, L, 1)                                                 \
-        : FAST_TN(elems)(lo, hi, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l, NULL, \
-                         NULL, NULL, NULL, NULL, NULL, sc, a->vbar_max, a->lion_compat, ln, \
-                         MV, VB, NGP, L, 0))
-    if (ln.lion_only)
-        return FAST_ELEMS(0, 0, 0, 1);
-    switch ((ln.avg ? 0 : 4) | (ln.adan ? 0 : 2) | (ln.lion ? 0 : 1)) {
-    case 0: return FAST_ELEMS(1, 0, 0, 0);
-    case 1: return FAST_ELEMS(1, 0, 0, 1);
-    case 2: return FAST_ELEMS(1, 0, 1, 0);
-    case 3: return FAST_ELEMS(1, 0, 1, 1);
-    case 4: return FAST_ELEMS(1, 1, 0, 0);
-    case 5: return FAST_ELEMS(1, 1, 0, 1);
-    case 6: return FAST_ELEMS(1, 1, 1, 0);
-    default: return FAST_ELEMS(1, 1, 1, 1);
+    const int vm = a->vbar_max != 0, lc = a->lion_compat != 0, yg = ln.yogi != 0;
+#define FAST_ELEMS(MV, VB, NGP, L, LN, VM, LC)                                               \
+    (pt ? FAST_TN(elems)(lo, hi, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l, p[0],  \
+                         p[1], p[2], p[3], p[4], p[5], sc, VM, LC, LN, MV, VB, NGP, L, 1)  \
+        : FAST_TN(elems)(lo, hi, a->x, a->g, a->gp, a->m, a->v, a->vb, a->nn, a->l, NULL,  \
+                         NULL, NULL, NULL, NULL, NULL, sc, VM, LC, LN, MV, VB, NGP, L, 0))
+    /* The lean flags of the arrays' case (VB = !avg, NGP = !adan, L = !lion)
+     * and yogi constant; vbar_max constant where vbar is kept, lion_compat
+     * where l is. */
+#define FAST_LN(VB, NGP, L, Y) ((mada_lean){!(NGP), !(L), !(VB), (Y), 0})
+#define FAST_Y(VB, NGP, L, VMV, LCV)                                                         \
+    return yg ? FAST_ELEMS(1, VB, NGP, L, FAST_LN(VB, NGP, L, 1), VMV, LCV)                  \
+              : FAST_ELEMS(1, VB, NGP, L, FAST_LN(VB, NGP, L, 0), VMV, LCV)
+#define FAST_LC(VB, NGP, L, VMV)                                                             \
+    do {                                                                                     \
+        if (!(L))                                                                            \
+            FAST_Y(VB, NGP, L, VMV, lc);                                                     \
+        if (lc)                                                                              \
+            FAST_Y(VB, NGP, L, VMV, 1);                                                      \
+        FAST_Y(VB, NGP, L, VMV, 0);                                                          \
+    } while (0)
+#define FAST_CASE(VB, NGP, L)                                                                \
+    do {                                                                                     \
+        if (!(VB))                                                                           \
+            FAST_LC(VB, NGP, L, vm);                                                         \
+        if (vm)                                                                              \
+            FAST_LC(VB, NGP, L, 1);                                                          \
+        FAST_LC(VB, NGP, L, 0);                                                              \
+    } while (0)
+    if (ln.lion_only) {
+        /* Lion only keeps l; its lines read lion_compat and ln.lion (0:
+         * gamma is frozen at 0, not 1), not the moments' flags. */
+        if (ln.lion == 0 && !pt) {
+            const mada_lean lo_ln = {ln.adan, 0, ln.avg, ln.yogi, 1};
+            return lc ? FAST_ELEMS(0, 0, 0, 1, lo_ln, a->vbar_max, 1)
+                      : FAST_ELEMS(0, 0, 0, 1, lo_ln, a->vbar_max, 0);
+        }
+        return FAST_ELEMS(0, 0, 0, 1, ln, a->vbar_max, a->lion_compat); /* not reached */
     }
+    switch ((ln.avg ? 0 : 4) | (ln.adan ? 0 : 2) | (ln.lion ? 0 : 1)) {
+    case 0: FAST_CASE(0, 0, 0);
+    case 1: FAST_CASE(0, 0, 1);
+    case 2: FAST_CASE(0, 1, 0);
+    case 3: FAST_CASE(0, 1, 1);
+    case 4: FAST_CASE(1, 0, 0);
+    case 5: FAST_CASE(1, 0, 1);
+    case 6: FAST_CASE(1, 1, 0);
+    default: FAST_CASE(1, 1, 1);
+    }
+#undef FAST_CASE
+#undef FAST_LC
+#undef FAST_Y
+#undef FAST_LN
 #undef FAST_ELEMS
+}
+
+/* The weight decay's branch (mada_decay: x1 = x when wd == 0, which keeps
+ * the sign of a zero x) is on a runtime scalar too: GCC unswitches the loop
+ * on it and then finds the copy's guessed iteration count too small to
+ * vectorise.  Here wd == 0 is a constant in one instance (+0 for +-0: the
+ * branch is the same) and a condition already tested in the other. */
+static __attribute__((flatten)) MADA_T FAST_TN(chunk)(const MADA_TN(mada_kargs) *a,
+                                                      MADA_TN(mada_scalars) sc, size_t lo,
+                                                      size_t hi)
+{
+    if (sc.wd == (MADA_T)0) {
+        sc.wd = (MADA_T)0;
+        return FAST_TN(chunk_flags)(a, sc, lo, hi);
+    }
+    return FAST_TN(chunk_flags)(a, sc, lo, hi);
 }
 
 /* Pass 2 (spec 5, 5.1, 6): the step over a->n elements in chunks, on
@@ -166,30 +224,28 @@ static void FAST_TN(block1)(const mada_pass1_t *a, size_t b, size_t *bad_g, size
     const size_t lo = b * MADA_RED_BLOCK;
     const size_t len = a->n - lo < MADA_RED_BLOCK ? a->n - lo : MADA_RED_BLOCK;
     const double gb = mada_grad_bound(a->compat_first), xb = MADA_XMAX;
-    /* The checks: a vector OR of "outside" per 16 elements, the index only
-     * when something is. */
+    /* The checks: one vector OR of "outside" over the block (a horizontal
+     * reduction per block, not per 16 elements), the index only when
+     * something is outside. */
     *bad_g = *bad_x = a->n;
-    for (size_t j = 0; j < len; j += MADA_RED_LANES) {
-        const size_t w = len - j < MADA_RED_LANES ? len - j : MADA_RED_LANES;
-        int out_g = 0, out_x = 0;
+    int out_g = 0, out_x = 0;
 #pragma omp simd reduction(| : out_g, out_x)
-        for (size_t u = 0; u < w; u++) {
-            out_g |= !(fabs((double)g[lo + j + u]) <= gb);
-            out_x |= !(fabs((double)x[lo + j + u]) <= xb);
-        }
-        if (out_g && *bad_g == a->n)
-            for (size_t u = 0; u < w; u++)
-                if (!(fabs((double)g[lo + j + u]) <= gb)) {
-                    *bad_g = lo + j + u;
-                    break;
-                }
-        if (out_x && *bad_x == a->n)
-            for (size_t u = 0; u < w; u++)
-                if (!(fabs((double)x[lo + j + u]) <= xb)) {
-                    *bad_x = lo + j + u;
-                    break;
-                }
+    for (size_t u = 0; u < len; u++) {
+        out_g |= !(fabs((double)g[lo + u]) <= gb);
+        out_x |= !(fabs((double)x[lo + u]) <= xb);
     }
+    if (out_g)
+        for (size_t u = 0; u < len; u++)
+            if (!(fabs((double)g[lo + u]) <= gb)) {
+                *bad_g = lo + u;
+                break;
+            }
+    if (out_x)
+        for (size_t u = 0; u < len; u++)
+            if (!(fabs((double)x[lo + u]) <= xb)) {
+                *bad_x = lo + u;
+                break;
+            }
     /* The reductions. */
     for (int k = 0; k < MADA_NCOEF; k++) {
         const MADA_T *restrict p = (const MADA_T *)a->part[k];

@@ -114,8 +114,10 @@ row "backend a new optimizer gets here (mada_get_info)" "${dflt:-unknown} (MADA_
 rm -f "$log"
 
 # The budget of the proof part (issue 9): the proofs (WP and EVA) and the
-# mutation check together in 25 minutes on 2 cores.
-if [ $t_proof_part -le 1500 ]; then st="ok"; else st="OVER the 25-minute budget"; fi
+# mutation check together in 25 minutes on 2 quiet cores.  Information, not a
+# verdict: the time depends on the machine and its load, the verdicts do not
+# (deterministic prover limits, issue 8).
+if [ $t_proof_part -le 1500 ]; then st="within it"; else st="OVER the 25-minute budget"; fi
 row "proof part wall time, proofs + mutants (budget 1500 s)" \
     "$st (${t_proof_part} s: proofs ${t_proofs} s, mutation check ${t_mut} s; $(nproc) cores)"
 

@@ -592,13 +592,20 @@ static void negative_control(unsigned mask)
     }
 }
 
-/* One line per target of mask: what make verify prints. */
+/* One line per target of mask: what make verify prints.  The CPU suite's
+ * summary also prints the device target's SKIPPED line where no device is
+ * usable (its own suite is then inactive and prints nothing). */
 static void summary(unsigned mask)
 {
     char why[200];
     for (size_t b = 0; b < NTARGET; b++) {
-        if (!((mask >> b) & 1u))
+        if (!((mask >> b) & 1u)) {
+            if (mask == CPU_TARGETS && ((GPU_TARGETS >> b) & 1u) &&
+                !target_available(b, why, sizeof why))
+                printf("\n    differential %s: SKIPPED (not run, not counted as passed: %s)",
+                       targets[b].name, why);
             continue;
+        }
         if (target_available(b, why, sizeof why))
             printf("\n    differential %s: %llu cases compared (%llu runs and pass-1 cases, "
                    "%llu steps), %llu mismatches",
