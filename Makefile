@@ -31,7 +31,7 @@ ALL_CFLAGS := $(CFLAGS_BASE) $(CFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
              -fno-omit-frame-pointer
 
-LIB_SRC  := ref/scalars.c ref/kernels.c ref/hyper.c ref/validate.c ref/crc64.c ref/fpenv.c \
+LIB_SRC  := ref/scalars.c ref/kernels.c ref/project.c ref/hyper.c ref/validate.c ref/crc64.c ref/fpenv.c \
             ref/optimizer.c ref/state_file.c fast/dispatch.c fast/avx512.c fast/avx2.c
 ANA_SRC  := analysis/mada_mpfr.c
 TEST_SRC := $(wildcard tests/*.c)

@@ -40,4 +40,6 @@ const mada_backend_ops mada_avx2_ops = {
     MADA_BACKEND_AVX2,
     pass1_avx2_f32, pass1_avx2_f64,
     kernel_avx2_f32, kernel_avx2_f64,
+    /* The projection: the reference's loops (docs/DECISIONS.md D24). */
+    mada_ref_project,
 };

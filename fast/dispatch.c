@@ -43,6 +43,7 @@ static int ref_pass1_f64(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *ba
 
 static const mada_backend_ops ref_ops = {
     MADA_BACKEND_REF, ref_pass1_f32, ref_pass1_f64, mada_ref_kernel_f32, mada_ref_kernel_f64,
+    mada_ref_project,
 };
 
 /* ---- Availability: cpuid, in code compiled for the baseline ISA ---------------- */

@@ -193,6 +193,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     if (d == MADA_F32 ? !(fabsf(((float *)x[b])[i]) <= (float)MADA_XMAX)
                                       : !(fabs(((double *)x[b])[i]) <= MADA_XMAX))
                         put(x[b], i, d, 1.0);
+        /* A projection (spec 7.1) where the input says, onto a box of
+         * dyadic bounds (values of both types; lo > hi is refused alike). */
+        const unsigned pj = take(&in, 1);
+        if (pj & 1) {
+            const double lo = -(double)(pj >> 1) / 8.0, hi = (double)take(&in, 1) / 16.0 - 1.0;
+            int pr0 = 0;
+            for (int b = 0; b < nb; b++) {
+                const int rc = mada_project(o[b], x[b], lo, hi);
+                if (b == 0)
+                    pr0 = rc;
+                if (rc != pr0 || mada_last_error_index(o[b]) != mada_last_error_index(o[0]) ||
+                    memcmp(x[b], x[0], n * es) != 0 || !same_opt(o[b], o[0])) {
+                    fprintf(stderr, "fuzz_diff: %s differs from ref in the projection after "
+                            "step %d (status %d vs %d)\n",
+                            id[b] == MADA_BACKEND_CUDA ? "cuda (emulated on the host)"
+                                                       : mada_backend_name(id[b]),
+                            t + 1, rc, pr0);
+                    abort();
+                }
+            }
+        }
     }
     free(gb);
 out:

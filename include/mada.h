@@ -22,8 +22,8 @@
  * returned by mada_last_error().
  *
  * Floating-point environment (docs/DECISIONS.md D17): every function that
- * computes (mada_config_check, mada_create, mada_step, mada_set_coef,
- * mada_save, mada_load) runs in the IEEE 754 default environment whatever
+ * computes (mada_config_check, mada_create, mada_step, mada_project,
+ * mada_set_coef, mada_save, mada_load and their CUDA forms) runs in the IEEE 754 default environment whatever
  * the caller's: round to nearest even, no trap, no flush-to-zero, no
  * denormals-are-zero.  It gives the caller's environment back exactly on
  * return, rounding mode, traps and exception flags included.  So results do
@@ -80,7 +80,9 @@ typedef enum {
     MADA_E_MISMATCH = -17,     /* state file for another n or element type         */
     MADA_E_STATE = -18,        /* optimizer state or state file outside the domain */
     MADA_E_INDEX = -19,        /* coefficient index out of range                   */
-    MADA_E_LIMIT = -20         /* a step counter is at its largest value           */
+    MADA_E_LIMIT = -20,        /* a step counter is at its largest value           */
+    MADA_E_BOUNDS = -21        /* projection bounds: not finite, lo > hi, outside
+                                  [-XMAX, XMAX] or not of the parameters' type   */
 } mada_status;
 
 /* Human-readable, static description of a status code; never NULL. */
@@ -200,6 +202,26 @@ void mada_destroy(mada_opt *opt);
  * t = 2^64 - 1, or, at a step that updates coefficients, the hyper-step count
  * or a skip count could overflow: docs/DECISIONS.md D18). */
 int mada_step(mada_opt *opt, void *x, const void *g, double lr);
+
+/* Projection onto the box [lo, hi] (spec 7.1), for constrained problems,
+ * after a step: each of the n parameters x[i] (the optimizer's type, host
+ * memory, updated in place) outside [lo, hi] is set to the nearer bound,
+ * and every stored partial of element i to +0, so the next hyper-gradient
+ * does not see an element whose value no longer depends on the
+ * coefficients (the released code re-creates a clamped parameter).  An x[i]
+ * inside [lo, hi] keeps its bits and its partials.  The result lies in
+ * [lo, hi] (proved: proofs/README.md).  lo and hi are in x's units and must
+ * be values of the optimizer's type: for binary32, (double)(float)lo == lo
+ * (docs/DECISIONS.md D24).  All-or-nothing: every check runs before
+ * anything changes.  (An optimizer from mada_create_cuda() projects with
+ * mada_project_cuda().)
+ * Errors: MADA_E_NULL; MADA_E_BOUNDS (lo or hi not finite, lo > hi, |lo| or
+ * |hi| above MADA_XMAX, or not a binary32 value for a binary32 optimizer;
+ * mada_last_error() names which); MADA_E_OVERLAP (x overlaps the optimizer's
+ * state); MADA_E_PARAM (x[i] NaN or infinite; mada_last_error() and
+ * mada_last_error_index() name the first such i); MADA_E_BACKEND (a CUDA
+ * optimizer). */
+int mada_project(mada_opt *opt, void *x, double lo, double hi);
 
 /* Current coefficients q (after the last hyper step).  Errors: MADA_E_NULL. */
 int mada_get_coefs(const mada_opt *opt, double coef[MADA_NCOEF]);
@@ -327,6 +349,15 @@ int mada_create_cuda(mada_opt **out, size_t n, mada_dtype dtype, const mada_conf
  * refused before anything runs; or the device failed: mada_last_error() has
  * the CUDA text). */
 int mada_step_cuda(mada_opt *opt, void *x, const void *g, double lr, void *stream);
+
+/* mada_project() for an optimizer made by mada_create_cuda(): x is a device
+ * pointer to n elements, the work runs on `stream` (NULL: the default
+ * stream), and the call returns once it has finished.  All-or-nothing: the
+ * finiteness check runs on the device before anything is written.
+ * Errors: those of mada_project() (MADA_E_OVERLAP excepted); MADA_E_BACKEND
+ * (opt is not a CUDA optimizer; x is not memory of its device; or the device
+ * failed: mada_last_error() has the CUDA text). */
+int mada_project_cuda(mada_opt *opt, void *x, double lo, double hi, void *stream);
 
 #ifdef __cplusplus
 }

@@ -43,26 +43,37 @@ typedef struct {
     int lion_only; /* Lion only: upd = sgn(u); m, v, vbar, n, gp dropped */
 } mada_lean;
 
-/* MADA_EQ names ACSL's IEEE equality of the type; only annotations use it. */
+/* MADA_EQ, MADA_LT, MADA_GT name ACSL's IEEE comparisons of the type; only
+ * annotations use them. */
 #define MADA_T float
 #define MADA_TN(x) x##_f32
 #define MADA_SQRT sqrtf
 #define MADA_EQ \eq_float
+#define MADA_LT \lt_float
+#define MADA_GT \gt_float
 #include "element_impl.h"
+#include "project_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #undef MADA_SQRT
 #undef MADA_EQ
+#undef MADA_LT
+#undef MADA_GT
 
 #define MADA_T double
 #define MADA_TN(x) x##_f64
 #define MADA_SQRT sqrt
 #define MADA_EQ \eq_double
+#define MADA_LT \lt_double
+#define MADA_GT \gt_double
 #include "element_impl.h"
+#include "project_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #undef MADA_SQRT
 #undef MADA_EQ
+#undef MADA_LT
+#undef MADA_GT
 
 /* Spec 6.1: block length and lane count of the canonical reduction. */
 #define MADA_RED_BLOCK 4096u
@@ -219,6 +230,18 @@ typedef struct {
     void *dev;                       /* the CUDA backend's context, or NULL       */
 } mada_pass1_t;
 
+/* A projection (spec 7.1): x and the partials have n elements of the
+ * optimizer's type (f32: binary32, else binary64); lo and hi are values of
+ * that type (mada_project() checks it). */
+typedef struct {
+    size_t n;
+    int f32;
+    void *x;
+    double lo, hi;
+    void *part[MADA_NCOEF];          /* the partials of learning q, or NULL     */
+    void *dev;                       /* the CUDA backend's context, or NULL     */
+} mada_project_t;
+
 typedef struct {
     mada_backend id;
     /* Pass 1: MADA_OK with H[k] = sum_i g_i part[k]_i (spec 6.1) for each
@@ -230,6 +253,10 @@ typedef struct {
      * stored. */
     float (*kernel_f32)(const mada_kargs_f32 *a, mada_scalars_f32 s);
     double (*kernel_f64)(const mada_kargs_f64 *a, mada_scalars_f64 s);
+    /* The projection onto [lo, hi] (spec 7.1): MADA_OK with x clamped and
+     * the present partials zeroed where x was outside; or MADA_E_PARAM with
+     * *bad the first non-finite x, nothing written (or MADA_E_BACKEND). */
+    int (*project)(const mada_project_t *a, size_t *bad);
 } mada_backend_ops;
 
 /* The CPU fast paths (fast/avx512.c, fast/avx2.c); call their functions
@@ -261,6 +288,8 @@ float mada_ref_kernel_f32(const mada_kargs_f32 *a, mada_scalars_f32 s);
 double mada_ref_kernel_f64(const mada_kargs_f64 *a, mada_scalars_f64 s);
 double mada_ref_reduce_f32(const float *g, const float *p, size_t n);
 double mada_ref_reduce_f64(const double *g, const double *p, size_t n);
+/* ref/project.c: the projection of the CPU backends (host memory). */
+int mada_ref_project(const mada_project_t *a, size_t *bad);
 /* Spec 9, t = 1: gp[i] = g[i] (the previous gradient is g_1 itself). */
 void mada_first_gp_f32(size_t n, const float *g, float *gp);
 void mada_first_gp_f64(size_t n, const double *g, double *gp);

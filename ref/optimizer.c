@@ -35,6 +35,7 @@ const char *mada_strerror(int status)
     case MADA_E_STATE: return "optimizer state outside the valid domain (a state file's content, or a second moment above 2^100 left by the previous step)";
     case MADA_E_INDEX: return "coefficient index out of range";
     case MADA_E_LIMIT: return "a step counter is at its largest value (the step count, the hyper-step count or a skip count would overflow)";
+    case MADA_E_BOUNDS: return "projection bounds not finite, lo > hi, outside [-MADA_XMAX, MADA_XMAX] or not values of the parameters' type";
     default: return "unknown status code";
     }
 }
@@ -677,6 +678,106 @@ int mada_step_cuda(mada_opt *opt, void *x, const void *g, double lr, void *strea
     mada_fpenv env;
     mada_fpenv_enter(&env);
     const int rc = step_in_default_env(opt, x, g, lr);
+    mada_fpenv_leave(&env);
+    return rc;
+}
+
+/* ---- The projection (spec 7.1) ---------------------------------------------------- */
+/* The bounds' checks: finite, lo <= hi, inside [-XMAX, XMAX], values of the
+ * optimizer's type (docs/DECISIONS.md D24). */
+static int check_bounds(mada_opt *opt, const char *fn, double lo, double hi)
+{
+    const double b[2] = {lo, hi};
+    const char *name[2] = {"lo", "hi"};
+    for (int k = 0; k < 2; k++) {
+        if (!isfinite(b[k]))
+            return fail(opt, MADA_E_BOUNDS, SIZE_MAX, "%s: %s is %s", fn, name[k],
+                        isnan(b[k]) ? "NaN" : "infinite");
+        if (!(fabs(b[k]) <= MADA_XMAX))
+            return fail(opt, MADA_E_BOUNDS, SIZE_MAX,
+                        "%s: %s = %.17g is outside [-MADA_XMAX, MADA_XMAX] = [-2^100, 2^100]",
+                        fn, name[k], b[k]);
+        if (opt->dtype == MADA_F32 && (double)(float)b[k] != b[k])
+            return fail(opt, MADA_E_BOUNDS, SIZE_MAX,
+                        "%s: %s = %.17g is not a binary32 value, the type of this optimizer's "
+                        "parameters (the nearest is %.9g: pass (double)(float)%s)",
+                        fn, name[k], b[k], (double)(float)b[k], name[k]);
+    }
+    if (!(lo <= hi))
+        return fail(opt, MADA_E_BOUNDS, SIZE_MAX, "%s: lo = %.17g is above hi = %.17g", fn,
+                    lo, hi);
+    return MADA_OK;
+}
+
+static int project_in_default_env(mada_opt *opt, const char *fn, void *x, double lo, double hi)
+{
+    if (!x)
+        return fail(opt, MADA_E_NULL, SIZE_MAX, "%s: x is NULL", fn);
+    int rc = check_bounds(opt, fn, lo, hi);
+    if (rc != MADA_OK)
+        return rc;
+    const size_t bytes = opt->n * opt->esz;
+    if (!opt->cuda)
+        for (int k = 0; k < MADA_NARR + MADA_NCOEF; k++) {
+            const void *s = k < MADA_NARR ? opt->arr[k] : opt->part[k - MADA_NARR];
+            if (s && overlaps(x, bytes, s, bytes))
+                return fail(opt, MADA_E_OVERLAP, SIZE_MAX,
+                            "%s: x overlaps the optimizer's own state", fn);
+        }
+    mada_project_t a;
+    a.n = opt->n;
+    a.f32 = opt->dtype == MADA_F32;
+    a.x = x;
+    a.lo = lo;
+    a.hi = hi;
+    for (int k = 0; k < MADA_NCOEF; k++)
+        a.part[k] = opt->part[k];
+    a.dev = opt->cuda;
+    size_t bad = SIZE_MAX;
+    rc = opt->be->project(&a, &bad);
+    if (rc == MADA_E_PARAM) {
+        const double v = element_at(opt, x, bad);
+        return fail(opt, MADA_E_PARAM, bad, "%s: parameter x[%zu] = %g is %s", fn, bad, v,
+                    isnan(v) ? "NaN" : "infinite");
+    }
+    if (rc != MADA_OK) { /* a device failure */
+        const char *e = opt->cuda ? mada_cuda_take_error(opt->cuda) : NULL;
+        return fail(opt, rc, SIZE_MAX, "%s: %s", fn, e ? e : "the backend failed");
+    }
+    return MADA_OK;
+}
+
+int mada_project(mada_opt *opt, void *x, double lo, double hi)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    if (opt->cuda)
+        return fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                    "mada_project: this optimizer's state is on a CUDA device: project with "
+                    "mada_project_cuda() and a device pointer");
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = project_in_default_env(opt, "mada_project", x, lo, hi);
+    mada_fpenv_leave(&env);
+    return rc;
+}
+
+int mada_project_cuda(mada_opt *opt, void *x, double lo, double hi, void *stream)
+{
+    if (!opt)
+        return MADA_E_NULL;
+    mada_clear_error(opt);
+    if (!opt->cuda)
+        return fail(opt, MADA_E_BACKEND, SIZE_MAX,
+                    "mada_project_cuda: this optimizer was not made by mada_create_cuda()");
+    char why[160];
+    if (x && mada_cuda_check_ptr(opt->cuda, x, "x", why, sizeof why) != MADA_OK)
+        return fail(opt, MADA_E_BACKEND, SIZE_MAX, "mada_project_cuda: %s", why);
+    mada_cuda_set_stream(opt->cuda, stream);
+    mada_fpenv env;
+    mada_fpenv_enter(&env);
+    const int rc = project_in_default_env(opt, "mada_project_cuda", x, lo, hi);
     mada_fpenv_leave(&env);
     return rc;
 }

@@ -110,6 +110,45 @@ static size_t stride_for(size_t n)
 EMUL(float, f32)
 EMUL(double, f64)
 
+/* The projection: every thread's check (the minimum of the results, as the
+ * device's atomicMin), then every element in pass 2's permuted order. */
+#define EMUL_PROJ(T, SFX)                                                                   \
+    static int emul_project_##SFX(const mada_project_t *p, size_t *bad)                     \
+    {                                                                                        \
+        mada_cuda_proj_##SFX a;                                                              \
+        a.n = p->n;                                                                          \
+        a.x = (T *)p->x;                                                                     \
+        a.lo = (T)p->lo;                                                                     \
+        a.hi = (T)p->hi;                                                                     \
+        for (int k = 0; k < MADA_NCOEF; k++)                                                 \
+            a.part[k] = (T *)p->part[k];                                                     \
+        size_t first = p->n;                                                                 \
+        for (size_t i = p->n; i-- > 0;) {                                                    \
+            const size_t b = mada_cuda_proj_check_##SFX(i, &a);                              \
+            first = b < first ? b : first;                                                   \
+        }                                                                                    \
+        if (first < p->n) {                                                                  \
+            *bad = first;                                                                    \
+            return MADA_E_PARAM;                                                             \
+        }                                                                                    \
+        const size_t stride = stride_for(p->n);                                              \
+        size_t i = 0;                                                                        \
+        for (size_t j = 0; j < p->n; j++) {                                                  \
+            mada_cuda_proj_elem_##SFX(i, &a);                                                \
+            i = (i + stride) % p->n;                                                         \
+        }                                                                                    \
+        return MADA_OK;                                                                      \
+    }
+
+EMUL_PROJ(float, f32)
+EMUL_PROJ(double, f64)
+
+static int emul_project(const mada_project_t *p, size_t *bad)
+{
+    return p->f32 ? emul_project_f32(p, bad) : emul_project_f64(p, bad);
+}
+
 const mada_backend_ops mada_cuda_emul_ops = {
     MADA_BACKEND_CUDA, emul_pass1_f32, emul_pass1_f64, emul_kernel_f32, emul_kernel_f64,
+    emul_project,
 };

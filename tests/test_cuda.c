@@ -89,6 +89,10 @@ static void test_cpu_optimizer_refuses(void)
     CU_ASSERT(strstr(mada_last_error(o), "mada_create_cuda") != NULL);
     CU_ASSERT(snap_equal(&s, o));
     CU_ASSERT(mada_step_cuda(NULL, x, g, 1e-3, NULL) == MADA_E_NULL);
+    CU_ASSERT(mada_project_cuda(o, x, -1.0, 1.0, NULL) == MADA_E_BACKEND);
+    CU_ASSERT(strstr(mada_last_error(o), "mada_create_cuda") != NULL);
+    CU_ASSERT(mada_project_cuda(NULL, x, -1.0, 1.0, NULL) == MADA_E_NULL);
+    CU_ASSERT(snap_equal(&s, o));
     snap_free(&s);
     mada_destroy(o);
 }
@@ -144,6 +148,15 @@ static void test_info_and_cpu_step_refused(void)
     CU_ASSERT(mada_set_backend(d.o, MADA_BACKEND_AVX2) == MADA_E_BACKEND);
     CU_ASSERT(mada_step_cuda(d.o, d.dx, d.dg, 1e-3, NULL) == MADA_OK);
     CU_ASSERT(mada_get_info(d.o, &info) == MADA_OK && info.t == 1);
+    CU_ASSERT(mada_project(d.o, d.hx, -1.0, 1.0) == MADA_E_BACKEND);
+    CU_ASSERT(strstr(mada_last_error(d.o), "mada_project_cuda") != NULL);
+    CU_ASSERT(mada_project_cuda(d.o, d.hx, -1.0, 1.0, NULL) == MADA_E_BACKEND);
+    CU_ASSERT(mada_project_cuda(d.o, d.dx, 0.0, 1.25, NULL) == MADA_OK);
+    CU_ASSERT(mada_cuda_download(d.o->cuda, d.hx, d.dx, d.n * sizeof(float)) == MADA_OK);
+    int in = 1;
+    for (size_t i = 0; i < d.n; i++)
+        in &= d.hx[i] >= 0.0f && d.hx[i] <= 1.25f;
+    CU_ASSERT(in);
     dev_close(&d);
 }
 
@@ -183,6 +196,18 @@ static void test_bad_gradient_on_device(void)
     CU_ASSERT(mada_last_error_index(d.o) == 7777);
     CU_ASSERT(strstr(mada_last_error(d.o), "7777") != NULL);
     CU_ASSERT(strstr(mada_last_error(d.o), "NaN") != NULL);
+    CU_ASSERT(mada_cuda_download(d.o->cuda, after, d.dx, d.n * sizeof(float)) == MADA_OK);
+    CU_ASSERT(memcmp(before, after, d.n * sizeof(float)) == 0);
+    CU_ASSERT(snap_equal(&s, d.o));
+    /* A non-finite parameter in a projection: refused on the device, its
+     * index named, nothing changed. */
+    const float inf = INFINITY;
+    CU_ASSERT(mada_cuda_upload(d.o->cuda, (float *)d.dx + 4321, &inf, sizeof inf) == MADA_OK);
+    CU_ASSERT(mada_cuda_upload(d.o->cuda, (float *)d.dx + 8000, &bad, sizeof bad) == MADA_OK);
+    CU_ASSERT(mada_cuda_download(d.o->cuda, before, d.dx, d.n * sizeof(float)) == MADA_OK);
+    CU_ASSERT(mada_project_cuda(d.o, d.dx, -1.0, 1.0, NULL) == MADA_E_PARAM);
+    CU_ASSERT(mada_last_error_index(d.o) == 4321);
+    CU_ASSERT(strstr(mada_last_error(d.o), "infinite") != NULL);
     CU_ASSERT(mada_cuda_download(d.o->cuda, after, d.dx, d.n * sizeof(float)) == MADA_OK);
     CU_ASSERT(memcmp(before, after, d.n * sizeof(float)) == 0);
     CU_ASSERT(snap_equal(&s, d.o));

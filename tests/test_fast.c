@@ -312,6 +312,50 @@ static int pair_step(pair *p, int kind, double lr, rng_t *r)
     return same;
 }
 
+/* The projection (spec 7.1) of the target on x[1] (through the device copy
+ * for CUDA). */
+static int target_project(pair *p, double lo, double hi)
+{
+    if (!p->o[1]->cuda)
+        return mada_project(p->o[1], p->x[1], lo, hi);
+    const size_t bytes = p->n * p->o[1]->esz;
+    dev_put(p->o[1], p->dx, p->x[1], bytes);
+    const int rc = mada_project_cuda(p->o[1], p->dx, lo, hi, NULL);
+    dev_get(p->o[1], p->x[1], p->dx, bytes);
+    return rc;
+}
+
+/* A projection of both onto a box that clamps some of the parameters (and
+ * zeroes their partials), or, with bad set, a refused one (a non-finite
+ * parameter: both refuse it, name the same index and change nothing); 1 if
+ * they agree in status, index and every byte. */
+static int pair_project(pair *p, int bad, rng_t *r)
+{
+    const mada_dtype d = p->d;
+    /* Bounds of the parameters' type around the values pair_open() draws. */
+    const double lo = -(double)(float)rng_range(r, 0.01, 4.0);
+    const double hi = (double)(float)rng_range(r, 0.0, 4.0);
+    size_t at = 0;
+    double keep = 0.0;
+    if (bad) {
+        const double vals[] = {NAN, INFINITY, -INFINITY};
+        at = rng_u64(r) % p->n;
+        keep = get(p->x[0], at, d);
+        put(p->x[0], at, d, vals[rng_u64(r) % 3]);
+        put(p->x[1], at, d, get(p->x[0], at, d));
+    }
+    const int rc0 = mada_project(p->o[0], p->x[0], lo, hi);
+    const int rc1 = target_project(p, lo, hi);
+    const int same = rc0 == rc1 && rc0 == (bad ? MADA_E_PARAM : MADA_OK) &&
+                     mada_last_error_index(p->o[0]) == mada_last_error_index(p->o[1]) &&
+                     (!bad || mada_last_error_index(p->o[0]) == at) && pair_same(p);
+    if (bad) { /* the parameter the caller keeps */
+        put(p->x[0], at, d, keep);
+        put(p->x[1], at, d, keep);
+    }
+    return same;
+}
+
 /* Count one compared case for target b; report the first mismatches. */
 static void record(size_t b, int same, const char *what)
 {
@@ -340,6 +384,8 @@ static void run_case(size_t b, const mada_config *cfg, size_t n, mada_dtype d, i
         const int kind = t % 7 == 3 ? IN_BAD : t % 5 == 1 ? IN_TIES : t % 3 == 2 ? IN_BOUNDARY
                                                                                 : IN_PLAIN;
         same = pair_step(&p, kind, rng_range(&r, 1e-4, 0.5), &r);
+        if (same && t % 4 == 1) /* projections between steps (spec 7.1) */
+            same = pair_project(&p, t % 8 == 5, &r);
     }
     char msg[200];
     snprintf(msg, sizeof msg, "%s n=%zu %s threads=%d offset=%zu", what, n,

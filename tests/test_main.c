@@ -36,6 +36,7 @@ int main(int argc, char **argv)
     register_state_suite();
     register_robust_suite();
     register_lean_suite();
+    register_project_suite();
     register_fast_suite();
     register_cuda_suite();
 

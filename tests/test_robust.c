@@ -120,14 +120,14 @@ typedef struct {
     int trapped;     /* some call raised SIGFPE */
 } env_run;
 
-enum { C_CREATE, C_STEP, C_LOAD, C_SAVE, C_CHECK, C_SETCOEF };
+enum { C_CREATE, C_STEP, C_LOAD, C_SAVE, C_CHECK, C_SETCOEF, C_PROJECT };
 typedef struct {
     int kind;
     mada_opt **out;
     mada_opt *o;
     void *x;
     const void *g;
-    double lr, value;
+    double lr, value, lo, hi;
     size_t n;
     mada_dtype d;
     const mada_config *cfg;
@@ -143,6 +143,7 @@ static int lib_do(const lib_call *c)
     case C_LOAD: return mada_load(c->o, c->path);
     case C_SAVE: return mada_save(c->o, c->path);
     case C_CHECK: return mada_config_check(c->cfg);
+    case C_PROJECT: return mada_project(c->o, c->x, c->lo, c->hi);
     default: return mada_set_coef(c->o, c->q, c->value);
     }
 }
@@ -280,6 +281,11 @@ static void learning_run(env_run *r, const char *preset, mada_dtype d, int vbar_
         CALL(r, rc, .kind = C_STEP, .o = o, .x = x, .g = g, .lr = lr);
         CU_ASSERT(rc == MADA_OK);
         bytes_put(out, &rc, sizeof rc);
+        if (t % 3 == 1) { /* the projection (spec 7.1): clamps some of the x */
+            CALL(r, rc, .kind = C_PROJECT, .o = o, .x = x, .lo = -0.75, .hi = 1.5);
+            CU_ASSERT(rc == MADA_OK);
+            bytes_put(out, &rc, sizeof rc);
+        }
     }
     bytes_put(out, x, n * esz);
     bytes_put_opt(out, o);
@@ -329,6 +335,12 @@ static void learning_run(env_run *r, const char *preset, mada_dtype d, int vbar_
         ((double *)g)[5] = NAN;
     CALL(r, rc, .kind = C_STEP, .o = o, .x = x, .g = g, .lr = 1e-3);
     CU_ASSERT(rc == MADA_E_GRAD);
+    bytes_put(out, &rc, sizeof rc);
+    CALL(r, rc, .kind = C_PROJECT, .o = o, .x = g, .lo = -1.0, .hi = 1.0);
+    CU_ASSERT(rc == MADA_E_PARAM && mada_last_error_index(o) == 5);
+    bytes_put(out, &rc, sizeof rc);
+    CALL(r, rc, .kind = C_PROJECT, .o = o, .x = x, .lo = NAN, .hi = 1.0);
+    CU_ASSERT(rc == MADA_E_BOUNDS);
     bytes_put(out, &rc, sizeof rc);
     mada_config bad = cfg;
     bad.eps = NAN;
@@ -659,13 +671,14 @@ static void test_diagnostics_whole(void)
 /* Every status text names every situation its status is returned in. */
 static void test_status_texts(void)
 {
-    for (int c = MADA_OK; c >= MADA_E_LIMIT; c--) {
+    for (int c = MADA_OK; c >= MADA_E_BOUNDS; c--) {
         const char *t = mada_strerror(c);
         CU_ASSERT(t != NULL && strcmp(t, "unknown status code") != 0);
-        for (int d = c - 1; d >= MADA_E_LIMIT; d--)
+        for (int d = c - 1; d >= MADA_E_BOUNDS; d--)
             CU_ASSERT(strcmp(t, mada_strerror(d)) != 0);
     }
-    CU_ASSERT(strcmp(mada_strerror(MADA_E_LIMIT - 1), "unknown status code") == 0);
+    CU_ASSERT(strcmp(mada_strerror(MADA_E_BOUNDS - 1), "unknown status code") == 0);
+    CU_ASSERT(strstr(mada_strerror(MADA_E_BOUNDS), "projection") != NULL);
     /* MADA_E_STATE: mada_load() (a file's content) and mada_step() (v or vbar
      * above 2^100 left by the previous step). */
     CU_ASSERT(strstr(mada_strerror(MADA_E_STATE), "state file") != NULL);

@@ -94,6 +94,7 @@ void register_scalars_suite(void);
 void register_transcription_suite(void);
 void register_robust_suite(void);
 void register_lean_suite(void);
+void register_project_suite(void);
 void register_fast_suite(void);
 void register_cuda_suite(void);
 

@@ -149,3 +149,33 @@ static inline MADA_HD MADA_T MADA_TN(mada_cuda_unbits)(uint64_t u)
     }
     return v;
 }
+
+/* The projection (spec 7.1): x and the partials of n elements. */
+typedef struct {
+    size_t n;
+    MADA_T *x;
+    MADA_T lo, hi;
+    MADA_T *part[MADA_NCOEF]; /* NULL: no partials of coefficient k */
+} MADA_TN(mada_cuda_proj);
+
+/* Check, thread i: i if x[i] is not finite, else n (the host takes the
+ * minimum over the threads: the first non-finite element). */
+static inline MADA_HD size_t MADA_TN(mada_cuda_proj_check)(size_t i,
+                                                           const MADA_TN(mada_cuda_proj) *a)
+{
+    return isfinite(a->x[i]) ? a->n : i;
+}
+
+/* Thread i, after a check that found every x finite: element i's partials
+ * zeroed if x[i] lies outside [lo, hi] (decided on x[i] before the clamp,
+ * as the reference does), then x[i] clamped; the reference's element
+ * functions (ref/project_impl.h). */
+static inline MADA_HD void MADA_TN(mada_cuda_proj_elem)(size_t i, const MADA_TN(mada_cuda_proj) *a)
+{
+    const MADA_T xi = a->x[i];
+    if (MADA_TN(mada_outside)(xi, a->lo, a->hi))
+        for (int k = 0; k < MADA_NCOEF; k++)
+            if (a->part[k])
+                a->part[k][i] = (MADA_T)0;
+    a->x[i] = MADA_TN(mada_clamp)(xi, a->lo, a->hi);
+}

@@ -99,6 +99,12 @@ static double no_kernel_f64(const mada_kargs_f64 *a, mada_scalars_f64 s)
     return 0.0;
 }
 
+static int no_project(const mada_project_t *a, size_t *bad)
+{
+    (void)a, (void)bad;
+    return MADA_E_BACKEND;
+}
+
 const mada_backend_ops mada_cuda_ops = {
-    MADA_BACKEND_CUDA, no_pass1, no_pass1, no_kernel_f32, no_kernel_f64,
+    MADA_BACKEND_CUDA, no_pass1, no_pass1, no_kernel_f32, no_kernel_f64, no_project,
 };

@@ -266,6 +266,19 @@ extern "C" int mada_cuda_upload(void *ctx, void *dev, const void *host, size_t b
         for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < n;                \
              i += (size_t)gridDim.x * blockDim.x)                                            \
             p[i] = v;                                                                        \
+    }                                                                                        \
+    __global__ void proj_check_##SFX(mada_cuda_proj_##SFX a, unsigned long long *first)      \
+    {                                                                                        \
+        for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < a.n;              \
+             i += (size_t)gridDim.x * blockDim.x)                                            \
+            if (mada_cuda_proj_check_##SFX(i, &a) < a.n)                                     \
+                atomicMin(first, (unsigned long long)i);                                     \
+    }                                                                                        \
+    __global__ void proj_elem_##SFX(mada_cuda_proj_##SFX a)                                  \
+    {                                                                                        \
+        for (size_t i = (size_t)blockIdx.x * blockDim.x + threadIdx.x; i < a.n;              \
+             i += (size_t)gridDim.x * blockDim.x)                                            \
+            mada_cuda_proj_elem_##SFX(i, &a);                                                \
     }
 
 MADA_CUDA_KERNELS(float, f32)
@@ -351,6 +364,46 @@ static unsigned grid_for(size_t n)
 MADA_CUDA_HOST(float, f32)
 MADA_CUDA_HOST(double, f64)
 
+// The projection (spec 7.1): the check kernel and its verdict, then the
+// element kernel only when every x is finite (all-or-nothing).
+#define MADA_CUDA_PROJ(T, SFX)                                                               \
+    static int project_##SFX(const mada_project_t *p, size_t *bad)                           \
+    {                                                                                        \
+        mada_cuda_ctx *c = (mada_cuda_ctx *)p->dev;                                          \
+        cudaStream_t st = c->stream;                                                         \
+        mada_cuda_proj_##SFX a;                                                              \
+        a.n = p->n;                                                                          \
+        a.x = (T *)p->x;                                                                     \
+        a.lo = (T)p->lo;                                                                     \
+        a.hi = (T)p->hi;                                                                     \
+        for (int k = 0; k < MADA_NCOEF; k++)                                                 \
+            a.part[k] = (T *)p->part[k];                                                     \
+        unsigned long long first = p->n;                                                     \
+        CU_TRY(c, cudaMemcpyAsync(c->result, &first, sizeof first, cudaMemcpyHostToDevice,  \
+                                  st), "projection set-up");                                 \
+        proj_check_##SFX<<<grid_for(a.n), KT, 0, st>>>(a, c->result);                        \
+        CU_TRY(c, cudaGetLastError(), "projection check launch");                            \
+        CU_TRY(c, cudaMemcpyAsync(&first, c->result, sizeof first, cudaMemcpyDeviceToHost,  \
+                                  st), "projection check result");                           \
+        CU_TRY(c, cudaStreamSynchronize(st), "projection check");                            \
+        if (first < p->n) {                                                                  \
+            *bad = (size_t)first;                                                            \
+            return MADA_E_PARAM;                                                             \
+        }                                                                                    \
+        proj_elem_##SFX<<<grid_for(a.n), KT, 0, st>>>(a);                                    \
+        CU_TRY(c, cudaGetLastError(), "projection launch");                                  \
+        CU_TRY(c, cudaStreamSynchronize(st), "projection");                                  \
+        return MADA_OK;                                                                      \
+    }
+
+MADA_CUDA_PROJ(float, f32)
+MADA_CUDA_PROJ(double, f64)
+
+static int project(const mada_project_t *p, size_t *bad)
+{
+    return p->f32 ? project_f32(p, bad) : project_f64(p, bad);
+}
+
 // The t = 1 set-up on the device (spec 9): gp = g, or compat n = g * g.
 extern "C" int mada_cuda_setup(void *ctx, int f32, size_t n, const void *g, void *gp, void *nn)
 {
@@ -385,5 +438,5 @@ extern "C" int mada_cuda_fill(void *ctx, void *p, size_t n, int f32, double valu
 }
 
 extern "C" const mada_backend_ops mada_cuda_ops = {
-    MADA_BACKEND_CUDA, pass1_f32, pass1_f64, kernel_f32, kernel_f64,
+    MADA_BACKEND_CUDA, pass1_f32, pass1_f64, kernel_f32, kernel_f64, project,
 };
