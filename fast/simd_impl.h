@@ -193,7 +193,16 @@ static MADA_T FAST_TN(kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars
     const size_t nchunks = (n + FAST_CHUNK - 1) / FAST_CHUNK;
     MADA_T vmax = (MADA_T)0;
     const int nt = fast_threads_for(a->nthreads, nchunks);
-#pragma omp parallel num_threads(nt) if (nt > 1) reduction(max : vmax)
+    if (nt <= 1) { /* no OpenMP region: one costs futex calls even for one thread */
+        for (size_t c = 0; c < nchunks; c++) {
+            const size_t lo = c * FAST_CHUNK;
+            const size_t hi = n - lo < FAST_CHUNK ? n : lo + FAST_CHUNK;
+            const MADA_T cm = FAST_TN(chunk)(a, s, lo, hi);
+            vmax = vmax > cm ? vmax : cm;
+        }
+        return vmax;
+    }
+#pragma omp parallel num_threads(nt) reduction(max : vmax)
     {
         mada_fpenv env;
         mada_fpenv_enter(&env);
@@ -280,18 +289,27 @@ static int FAST_TN(pass1)(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *b
     const size_t nblocks = (n + MADA_RED_BLOCK - 1) / MADA_RED_BLOCK;
     size_t first_g = n, first_x = n;
     const int nt = fast_threads_for(a->nthreads, nblocks);
-#pragma omp parallel num_threads(nt) if (nt > 1) reduction(min : first_g, first_x)
-    {
-        mada_fpenv env;
-        mada_fpenv_enter(&env);
-#pragma omp for schedule(static)
+    if (nt <= 1) { /* as in the kernel: no OpenMP region for one thread */
         for (size_t b = 0; b < nblocks; b++) {
             size_t bg, bx;
             FAST_TN(block1)(a, b, &bg, &bx, a->blocksums + b * MADA_NCOEF);
             first_g = bg < first_g ? bg : first_g;
             first_x = bx < first_x ? bx : first_x;
         }
-        mada_fpenv_leave(&env);
+    } else {
+#pragma omp parallel num_threads(nt) reduction(min : first_g, first_x)
+        {
+            mada_fpenv env;
+            mada_fpenv_enter(&env);
+#pragma omp for schedule(static)
+            for (size_t b = 0; b < nblocks; b++) {
+                size_t bg, bx;
+                FAST_TN(block1)(a, b, &bg, &bx, a->blocksums + b * MADA_NCOEF);
+                first_g = bg < first_g ? bg : first_g;
+                first_x = bx < first_x ? bx : first_x;
+            }
+            mada_fpenv_leave(&env);
+        }
     }
     if (first_g < n) {
         *bad = first_g;
