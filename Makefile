@@ -7,6 +7,8 @@
 #   make verify-full  the same as make verify (kept for old scripts)
 #   make verify-mutants  the mutation check only (proofs/mutants/run.sh)
 #   make bench      the fast paths against a bandwidth probe and PyTorch (docs/BENCHMARKS.md)
+#   make experiments-quick  the convergence claims checked on short runs (spec 11;
+#                   build/mada-analysis; run by make verify)
 #   make fuzz FUZZ_SECONDS=N   differential fuzzing, new inputs kept in fuzz/corpus
 #   make gpu-check  on a machine with an NVIDIA GPU: the CUDA backend's differential
 #                   suite, compute-sanitizer and benchmark (tests/gpu_check.sh)
@@ -33,7 +35,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 LIB_SRC  := ref/scalars.c ref/kernels.c ref/project.c ref/hyper.c ref/validate.c ref/crc64.c ref/fpenv.c \
             ref/optimizer.c ref/state_file.c fast/dispatch.c fast/avx512.c fast/avx2.c
-ANA_SRC  := analysis/mada_mpfr.c
+ANA_SRC  := analysis/mada_mpfr.c analysis/toy.c
 TEST_SRC := $(wildcard tests/*.c)
 HDRS     := include/mada.h $(wildcard ref/*.h) $(wildcard fast/*.h) $(wildcard analysis/*.h) \
             $(wildcard tests/*.h) $(wildcard fast/cuda/*.h)
@@ -71,7 +73,8 @@ DEB_PKGS := gcc make pkg-config clang libclang-rt-14-dev libomp-14-dev \
             texlive-science lmodern latexmk gnuplot-nox poppler-utils
 
 .PHONY: all lib test verify verify-full proofs verify-mutants install uninstall deps clean \
-        check-test-binaries print-cflags print-nvcc print-libs fuzz bench gpu-check
+        check-test-binaries print-cflags print-nvcc print-libs fuzz bench gpu-check \
+        experiments-quick
 .DELETE_ON_ERROR:
 
 all: lib
@@ -178,7 +181,20 @@ gpu-check:
 endif
 
 check-test-binaries: $(BUILD)/tests/test_mada $(BUILD)/tests/test_mada_san $(BUILD)/libmada.a \
-                     $(BUILD)/fuzz/fuzz_diff
+                     $(BUILD)/fuzz/fuzz_diff $(BUILD)/mada-analysis
+
+# ---- The convergence studies (spec 11; analysis/, issue 13) ------------------
+# mada-analysis: one subcommand per study (mada-analysis --help).
+$(BUILD)/mada-analysis: analysis/mada_analysis.c analysis/toy.c analysis/toy.h $(BUILD)/libmada.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Ianalysis -o $@ analysis/mada_analysis.c analysis/toy.c \
+	    $(BUILD)/libmada.a -lm -lpthread $(CUDA_LIBS)
+
+# The claims the runs support, checked (exit 1 and the failing claim named
+# when one does not hold); CSV in build/experiments/.
+experiments-quick: deps $(BUILD)/mada-analysis
+	@mkdir -p $(BUILD)/experiments
+	$(BUILD)/mada-analysis toy --check --out $(BUILD)/experiments/toy.csv
 
 test: deps
 	@$(MAKE) --no-print-directory check-test-binaries

@@ -6,7 +6,8 @@
 #      proofs/mutants/run.sh;
 #   3. build hygiene and the ACSL literal lint;
 #   4. the test suites (tests/run.sh: CUnit plain and sanitized, fuzzing,
-#      README example), one line per fast backend.
+#      README example), one line per fast backend;
+#   5. make experiments-quick's claims (build/mada-analysis toy --check).
 # Every part runs even if an earlier one failed; a summary table comes last.
 # Exits non-zero if any part fails.
 set -u
@@ -109,6 +110,24 @@ for be in avx512 avx2 cuda-emul cuda; do
         *) row "differential $be == ref, bit for bit" "FAILED ($line)"; status=1;;
     esac
 done
+# 5. The convergence claims the runs support (make experiments-quick: the
+#    toy of spec 11.1 through the library, binary32 and binary64).
+mkdir -p "$build/experiments"
+t0=$SECONDS
+elog=$(mktemp)
+"$build/mada-analysis" toy --check --quiet --out "$build/experiments/toy.csv" 2>&1 | tee "$elog"
+erc=${PIPESTATUS[0]}
+nclaim=$(grep -cE '^(holds|FAILS) ' "$elog")
+nfail=$(grep -cE '^FAILS ' "$elog")
+rm -f "$elog"
+if [ "$erc" -eq 0 ] && [ "$nclaim" -gt 0 ]; then
+    row "experiments-quick: toy claims of spec 11.1 (both types)" \
+        "ok ($((nclaim - nfail)) / $nclaim claims hold, $((SECONDS - t0)) s)"
+else
+    row "experiments-quick: toy claims of spec 11.1 (both types)" \
+        "FAILED ($nfail of $nclaim claims fail; exit $erc)"
+    status=1
+fi
 dflt=$(grep -m1 -oE 'default backend here: [a-z0-9]+' "$log" | sed 's/.*: //')
 row "backend a new optimizer gets here (mada_get_info)" "${dflt:-unknown} (MADA_BACKEND=${MADA_BACKEND:-unset})"
 rm -f "$log"

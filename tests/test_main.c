@@ -37,6 +37,7 @@ int main(int argc, char **argv)
     register_robust_suite();
     register_lean_suite();
     register_project_suite();
+    register_toy_suite();
     register_fast_suite();
     register_cuda_suite();
 
