@@ -72,25 +72,6 @@ static unsigned runnable(unsigned mask)
     return r;
 }
 
-static size_t esz_of(mada_dtype d)
-{
-    return d == MADA_F32 ? 4 : 8;
-}
-
-/* Element i of buffer b (type d) set to v (rounded to the type). */
-static void put(void *b, size_t i, mada_dtype d, double v)
-{
-    if (d == MADA_F32)
-        ((float *)b)[i] = (float)v;
-    else
-        ((double *)b)[i] = v;
-}
-
-static double get(const void *b, size_t i, mada_dtype d)
-{
-    return d == MADA_F32 ? (double)((const float *)b)[i] : ((const double *)b)[i];
-}
-
 /* Boundary values of the gradient domain, and of the parameters. */
 static double boundary_g(rng_t *r, mada_dtype d)
 {
@@ -174,9 +155,9 @@ static int target_step(pair *p, double lr)
 
 static void *alloc_at(size_t n, mada_dtype d, size_t offset, void **base)
 {
-    *base = malloc((n + 16) * esz_of(d));
+    *base = malloc((n + 16) * elem_size(d));
     CU_ASSERT_FATAL(*base != NULL);
-    return (char *)*base + offset * esz_of(d);
+    return (char *)*base + offset * elem_size(d);
 }
 
 static int pair_open(pair *p, const mada_config *cfg, size_t n, mada_dtype d, const target *tg,
@@ -201,14 +182,14 @@ static int pair_open(pair *p, const mada_config *cfg, size_t n, mada_dtype d, co
     }
     p->g = alloc_at(n, d, 15 - offset, &p->gbuf);
     if (tg->cuda) { /* device buffers at the same element offsets */
-        p->dxbuf = dev_alloc(p->o[1], (n + 16) * esz_of(d));
-        p->dgbuf = dev_alloc(p->o[1], (n + 16) * esz_of(d));
-        p->dx = (char *)p->dxbuf + offset * esz_of(d);
-        p->dg = (char *)p->dgbuf + (15 - offset) * esz_of(d);
+        p->dxbuf = dev_alloc(p->o[1], (n + 16) * elem_size(d));
+        p->dgbuf = dev_alloc(p->o[1], (n + 16) * elem_size(d));
+        p->dx = (char *)p->dxbuf + offset * elem_size(d);
+        p->dg = (char *)p->dgbuf + (15 - offset) * elem_size(d);
     }
     for (size_t i = 0; i < n; i++)
-        put(p->x[0], i, d, rng_u64(r) % 4 == 0 ? boundary_x(r, d) : rng_logmag(r, -6, 3));
-    memcpy(p->x[1], p->x[0], n * esz_of(d));
+        elem_put(p->x[0], i, d, rng_u64(r) % 4 == 0 ? boundary_x(r, d) : rng_logmag(r, -6, 3));
+    memcpy(p->x[1], p->x[0], n * elem_size(d));
     return 1;
 }
 
@@ -231,7 +212,7 @@ static int pair_same(const pair *p)
 {
     snapshot a = snap_take(p->o[0]), b = snap_take(p->o[1]);
     const int same = a.len == b.len && memcmp(a.bytes, b.bytes, a.len) == 0 &&
-                     memcmp(p->x[0], p->x[1], p->n * esz_of(p->d)) == 0 &&
+                     memcmp(p->x[0], p->x[1], p->n * elem_size(p->d)) == 0 &&
                      p->o[0]->vmax == p->o[1]->vmax;
     snap_free(&a);
     snap_free(&b);
@@ -245,26 +226,26 @@ static int pair_step(pair *p, int kind, double lr, rng_t *r)
     const mada_dtype d = p->d;
     const size_t n = p->n;
     for (size_t i = 0; i < n; i++)
-        put(p->g, i, d, kind == IN_PLAIN ? rng_logmag(r, -12, 2) : boundary_g(r, d));
+        elem_put(p->g, i, d, kind == IN_PLAIN ? rng_logmag(r, -12, 2) : boundary_g(r, d));
     if (p->o[0]->cfg.compat && p->o[0]->t == 0) /* the first compat gradient: |g| <= 2^27 */
         for (size_t i = 0; i < n; i++)
-            if (fabs(get(p->g, i, d)) > MADA_COMPAT_G1_MAX)
-                put(p->g, i, d, 0x1p20);
+            if (fabs(elem_get(p->g, i, d)) > MADA_COMPAT_G1_MAX)
+                elem_put(p->g, i, d, 0x1p20);
     if (kind == IN_TIES) {
         /* v = fl(g*g) where v is kept and b3 = 0 (gh = g): the tie s = 0. */
         void *v0 = p->o[0]->arr[MADA_ARR_V];
         if (v0 && p->o[0]->cfg.coef[MADA_BETA3] == 0.0)
             for (size_t i = 0; i < n; i += 2) {
-                const double gi = get(p->g, i, d);
+                const double gi = elem_get(p->g, i, d);
                 const double sq = d == MADA_F32 ? (double)((float)gi * (float)gi) : gi * gi;
                 if (sq <= MADA_V_MAX)
-                    put(v0, i, d, sq);
+                    elem_put(v0, i, d, sq);
             }
         /* Huge and tiny second moments. */
         if (v0) {
             for (size_t i = 1; i < n; i += 5) {
                 const double vv = (i / 5) % 2 ? 0x1p99 : (d == MADA_F32 ? 0x1p-149 : 0x1p-1074);
-                put(v0, i, d, vv);
+                elem_put(v0, i, d, vv);
             }
             sync_array(p, MADA_ARR_V); /* the arrays were equal: the same writes */
         }
@@ -275,10 +256,10 @@ static int pair_step(pair *p, int kind, double lr, rng_t *r)
         const double b = bad[rng_u64(r) % 5];
         /* 2 GMAX is bad only as a gradient, 3 XMAX only as a parameter. */
         if (b == 3 * MADA_XMAX || (b != 2 * MADA_GMAX && rng_u64(r) % 2)) {
-            put(p->x[0], i, d, b);
-            put(p->x[1], i, d, b);
+            elem_put(p->x[0], i, d, b);
+            elem_put(p->x[1], i, d, b);
         } else {
-            put(p->g, i, d, b);
+            elem_put(p->g, i, d, b);
         }
     }
     const int rc0 = mada_step(p->o[0], p->x[0], p->g, lr);
@@ -295,18 +276,18 @@ static int pair_step(pair *p, int kind, double lr, rng_t *r)
         printf("\n    step kind %d: rc %d %d, index %zu %zu, snapshots %zu/%zu bytes differ at %zu, "
                "x %s, vmax %a %a\n", kind, rc0, rc1, mada_last_error_index(p->o[0]),
                mada_last_error_index(p->o[1]), a.len, bb.len, at,
-               memcmp(p->x[0], p->x[1], n * esz_of(d)) ? "differ" : "equal", p->o[0]->vmax,
+               memcmp(p->x[0], p->x[1], n * elem_size(d)) ? "differ" : "equal", p->o[0]->vmax,
                p->o[1]->vmax);
         snap_free(&a), snap_free(&bb);
     }
     if (kind == IN_BAD && rc0 == MADA_OK)
         return 0; /* a bad element must be refused */
     if (kind == IN_BAD) { /* restore the parameters the caller keeps */
-        memcpy(p->x[1], p->x[0], n * esz_of(d));
+        memcpy(p->x[1], p->x[0], n * elem_size(d));
         for (size_t i = 0; i < n; i++)
-            if (!(fabs(get(p->x[0], i, d)) <= MADA_XMAX)) {
-                put(p->x[0], i, d, 1.0);
-                put(p->x[1], i, d, 1.0);
+            if (!(fabs(elem_get(p->x[0], i, d)) <= MADA_XMAX)) {
+                elem_put(p->x[0], i, d, 1.0);
+                elem_put(p->x[1], i, d, 1.0);
             }
     }
     return same;
@@ -340,9 +321,9 @@ static int pair_project(pair *p, int bad, rng_t *r)
     if (bad) {
         const double vals[] = {NAN, INFINITY, -INFINITY};
         at = rng_u64(r) % p->n;
-        keep = get(p->x[0], at, d);
-        put(p->x[0], at, d, vals[rng_u64(r) % 3]);
-        put(p->x[1], at, d, get(p->x[0], at, d));
+        keep = elem_get(p->x[0], at, d);
+        elem_put(p->x[0], at, d, vals[rng_u64(r) % 3]);
+        elem_put(p->x[1], at, d, elem_get(p->x[0], at, d));
     }
     const int rc0 = mada_project(p->o[0], p->x[0], lo, hi);
     const int rc1 = target_project(p, lo, hi);
@@ -350,8 +331,8 @@ static int pair_project(pair *p, int bad, rng_t *r)
                      mada_last_error_index(p->o[0]) == mada_last_error_index(p->o[1]) &&
                      (!bad || mada_last_error_index(p->o[0]) == at) && pair_same(p);
     if (bad) { /* the parameter the caller keeps */
-        put(p->x[0], at, d, keep);
-        put(p->x[1], at, d, keep);
+        elem_put(p->x[0], at, d, keep);
+        elem_put(p->x[1], at, d, keep);
     }
     return same;
 }
@@ -514,7 +495,7 @@ static int pass1_of(size_t b, mada_opt *holder, const mada_pass1_t *a, mada_dtyp
         const mada_backend_ops *ops = tg->ops ? tg->ops : mada_backend_ops_get(tg->id);
         return d == MADA_F32 ? ops->pass1_f32(a, H, bad) : ops->pass1_f64(a, H, bad);
     }
-    const size_t bytes = (a->n + 1) * esz_of(d);
+    const size_t bytes = (a->n + 1) * elem_size(d);
     mada_pass1_t da = *a;
     void *dev[2 + MADA_NCOEF];
     const void *host[2 + MADA_NCOEF] = {a->x, a->g};
@@ -522,7 +503,7 @@ static int pass1_of(size_t b, mada_opt *holder, const mada_pass1_t *a, mada_dtyp
         host[2 + k] = a->part[k];
     for (int k = 0; k < 2 + MADA_NCOEF; k++) {
         dev[k] = dev_alloc(holder, bytes);
-        dev_put(holder, dev[k], host[k], a->n * esz_of(d));
+        dev_put(holder, dev[k], host[k], a->n * elem_size(d));
     }
     da.x = dev[0];
     da.g = dev[1];
@@ -554,19 +535,19 @@ static void pass1_cases(unsigned mask)
         for (size_t li = 0; li < sizeof lens / sizeof lens[0]; li++)
             for (int di = 0; di < 2; di++) {
                 const mada_dtype d = di ? MADA_F64 : MADA_F32;
-                const size_t n = lens[li], es = esz_of(d);
+                const size_t n = lens[li], es = elem_size(d);
                 rng_t r = {31 * li + (uint64_t)di};
                 void *x = malloc((n + 1) * es), *g = malloc((n + 1) * es), *pk[MADA_NCOEF];
                 double *sums = malloc((n / MADA_RED_BLOCK + 1) * MADA_NCOEF * sizeof(double));
                 CU_ASSERT_FATAL(x && g && sums);
                 for (size_t i = 0; i < n; i++) {
-                    put(x, i, d, rng_logmag(&r, -10, 10));
-                    put(g, i, d, boundary_g(&r, d));
+                    elem_put(x, i, d, rng_logmag(&r, -10, 10));
+                    elem_put(g, i, d, boundary_g(&r, d));
                 }
                 for (int k = 0; k < MADA_NCOEF; k++) {
                     pk[k] = malloc((n + 1) * es);
                     for (size_t i = 0; i < n; i++) /* partials may be huge or non-finite */
-                        put(pk[k], i, d, i % 997 == 5 && k == 2 ? INFINITY
+                        elem_put(pk[k], i, d, i % 997 == 5 && k == 2 ? INFINITY
                                          : rng_logmag(&r, d == MADA_F32 ? -120 : -300,
                                                       d == MADA_F32 ? 120 : 300));
                 }
@@ -578,13 +559,13 @@ static void pass1_cases(unsigned mask)
                     memcpy(xv, x, n * es);
                     memcpy(gv, g, n * es);
                     if (variant == 2)
-                        put(gv, at, d, NAN);
+                        elem_put(gv, at, d, NAN);
                     if (variant == 3)
-                        put(xv, at, d, -INFINITY);
+                        elem_put(xv, at, d, -INFINITY);
                     if (variant == 4) { /* bad x before a bad g: g is reported */
-                        put(xv, at / 2, d, NAN);
-                        put(gv, at, d, INFINITY);
-                        put(gv, n - 1 - (n - 1 - at) / 3, d, NAN);
+                        elem_put(xv, at / 2, d, NAN);
+                        elem_put(gv, at, d, INFINITY);
+                        elem_put(gv, n - 1 - (n - 1 - at) / 3, d, NAN);
                     }
                     mada_pass1_t a = {.n = n, .x = xv, .g = gv, .compat_first = variant == 1,
                                       .nthreads = 1, .blocksums = sums};
@@ -630,7 +611,7 @@ static void negative_control(unsigned mask)
         pair p;
         CU_ASSERT_FATAL(pair_open(&p, &cfg, 100, MADA_F64, &targets[b], 2, 3, &r));
         for (size_t i = 0; i < p.n; i++)
-            put(p.g, i, MADA_F64, rng_logmag(&r, -3, 1));
+            elem_put(p.g, i, MADA_F64, rng_logmag(&r, -3, 1));
         CU_ASSERT(mada_step(p.o[0], p.x[0], p.g, 1e-2) == MADA_OK);
         CU_ASSERT(target_step(&p, nextafter(1e-2, 1.0)) == MADA_OK);
         CU_ASSERT(!pair_same(&p));

@@ -13,24 +13,6 @@
 
 #include "testutil.h"
 
-static size_t esz_of(mada_dtype d)
-{
-    return d == MADA_F32 ? sizeof(float) : sizeof(double);
-}
-
-static void put(void *b, size_t i, mada_dtype d, double v)
-{
-    if (d == MADA_F32)
-        ((float *)b)[i] = (float)v;
-    else
-        ((double *)b)[i] = v;
-}
-
-static double get(const void *b, size_t i, mada_dtype d)
-{
-    return d == MADA_F32 ? (double)((const float *)b)[i] : ((const double *)b)[i];
-}
-
 /* Element i of b and the value v (of b's type) have the same bits. */
 static int same_bits(const void *b, size_t i, mada_dtype d, double v)
 {
@@ -62,10 +44,10 @@ static void test_values(void)
     for (int t = 0; t < 2; t++) {
         const mada_dtype d = t ? MADA_F64 : MADA_F32;
         mada_opt *o = opt_of("adam", n, d);
-        void *x = malloc(n * esz_of(d));
+        void *x = malloc(n * elem_size(d));
         CU_ASSERT_FATAL(x != NULL);
         for (size_t i = 0; i < n; i++)
-            put(x, i, d, in[i]);
+            elem_put(x, i, d, in[i]);
         CU_ASSERT(mada_project(o, x, -1.0, 1.0) == MADA_OK);
         for (size_t i = 0; i < n; i++)
             CU_ASSERT(same_bits(x, i, d, out[i]));
@@ -98,16 +80,16 @@ static void test_partials(void)
     const size_t n = 257;
     for (int t = 0; t < 2; t++) {
         const mada_dtype d = t ? MADA_F64 : MADA_F32;
-        const size_t bytes = n * esz_of(d);
+        const size_t bytes = n * elem_size(d);
         mada_opt *o = opt_of("mada", n, d);
         void *x = malloc(bytes), *g = malloc(bytes), *x0 = malloc(bytes);
         CU_ASSERT_FATAL(x && g && x0);
         rng_t r = {42u + (uint64_t)t};
         for (size_t i = 0; i < n; i++)
-            put(x, i, d, rng_range(&r, -1.0, 1.0));
+            elem_put(x, i, d, rng_range(&r, -1.0, 1.0));
         for (int s = 0; s < 2; s++) {
             for (size_t i = 0; i < n; i++)
-                put(g, i, d, rng_range(&r, -2.0, 2.0));
+                elem_put(g, i, d, rng_range(&r, -2.0, 2.0));
             CU_ASSERT_FATAL(mada_step(o, x, g, 0.05) == MADA_OK);
         }
         int learning = 0;
@@ -136,15 +118,15 @@ static void test_partials(void)
         CU_ASSERT(mada_project(o, x, lo, hi) == MADA_OK);
         size_t clamped = 0, kept = 0;
         for (size_t i = 0; i < n; i++) {
-            const double xi = get(x0, i, d);
+            const double xi = elem_get(x0, i, d);
             const int out = xi < lo || xi > hi;
             clamped += out;
             kept += !out;
             CU_ASSERT(same_bits(x, i, d, xi < lo ? lo : xi > hi ? hi : xi));
             for (int k = 0; k < MADA_NCOEF; k++) {
                 const int ok = out ? same_bits(o->part[k], i, d, 0.0) /* +0 */
-                                   : memcmp((char *)o->part[k] + i * esz_of(d),
-                                            (char *)before[k] + i * esz_of(d), esz_of(d)) == 0;
+                                   : memcmp((char *)o->part[k] + i * elem_size(d),
+                                            (char *)before[k] + i * elem_size(d), elem_size(d)) == 0;
                 CU_ASSERT(ok);
             }
         }
@@ -226,11 +208,11 @@ static void test_refused(void)
     for (int t = 0; t < 2; t++) {
         const mada_dtype d = t ? MADA_F64 : MADA_F32;
         mada_opt *o = opt_of("mada", n, d);
-        void *x = malloc(n * esz_of(d)), *g = malloc(n * esz_of(d));
+        void *x = malloc(n * elem_size(d)), *g = malloc(n * elem_size(d));
         CU_ASSERT_FATAL(x && g);
         for (size_t i = 0; i < n; i++) {
-            put(x, i, d, 2.0 * sin((double)i));
-            put(g, i, d, cos((double)i));
+            elem_put(x, i, d, 2.0 * sin((double)i));
+            elem_put(g, i, d, cos((double)i));
         }
         CU_ASSERT_FATAL(mada_step(o, x, g, 0.01) == MADA_OK);
         CU_ASSERT(mada_project(NULL, x, -1.0, 1.0) == MADA_E_NULL);
@@ -251,16 +233,16 @@ static void test_refused(void)
         expect_refused(o, o->arr[MADA_ARR_M], -1.0, 1.0, MADA_E_OVERLAP, "own state", SIZE_MAX);
         expect_refused(o, o->part[MADA_RHO], -1.0, 1.0, MADA_E_OVERLAP, "own state", SIZE_MAX);
         /* Non-finite parameters: the first one named, nothing clamped. */
-        put(x, 40, d, INFINITY);
-        put(x, 17, d, NAN);
-        put(x, 3, d, 5.0); /* outside: would be clamped */
+        elem_put(x, 40, d, INFINITY);
+        elem_put(x, 17, d, NAN);
+        elem_put(x, 3, d, 5.0); /* outside: would be clamped */
         expect_refused(o, x, -1.0, 1.0, MADA_E_PARAM, "x[17]", 17);
         CU_ASSERT(strstr(mada_last_error(o), "NaN") != NULL);
-        put(x, 17, d, 0.0);
+        elem_put(x, 17, d, 0.0);
         expect_refused(o, x, -1.0, 1.0, MADA_E_PARAM, "infinite", 40);
-        put(x, 40, d, 0.0);
+        elem_put(x, 40, d, 0.0);
         CU_ASSERT(mada_project(o, x, -1.0, 1.0) == MADA_OK);
-        CU_ASSERT(get(x, 3, d) == 1.0);
+        CU_ASSERT(elem_get(x, 3, d) == 1.0);
         free(x), free(g);
         mada_destroy(o);
     }

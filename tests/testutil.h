@@ -48,6 +48,26 @@ double rng_logmag(rng_t *r, int lo_exp, int hi_exp);
 void fill_random(void *buf, size_t n, mada_dtype d, rng_t *r, int lo_exp, int hi_exp,
                  double zero_p);
 
+/* Elements of a buffer of type d: the size in bytes; element i set to v
+ * (rounded to the type); element i widened to double. */
+static inline size_t elem_size(mada_dtype d)
+{
+    return d == MADA_F32 ? sizeof(float) : sizeof(double);
+}
+
+static inline void elem_put(void *b, size_t i, mada_dtype d, double v)
+{
+    if (d == MADA_F32)
+        ((float *)b)[i] = (float)v;
+    else
+        ((double *)b)[i] = v;
+}
+
+static inline double elem_get(const void *b, size_t i, mada_dtype d)
+{
+    return d == MADA_F32 ? (double)((const float *)b)[i] : ((const double *)b)[i];
+}
+
 /* Everything observable about an optimizer, copied byte for byte. */
 typedef struct {
     unsigned char *bytes;
