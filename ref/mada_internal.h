@@ -43,37 +43,26 @@ typedef struct {
     int lion_only; /* Lion only: upd = sgn(u); m, v, vbar, n, gp dropped */
 } mada_lean;
 
-/* MADA_EQ, MADA_LT, MADA_GT name ACSL's IEEE comparisons of the type; only
- * annotations use them. */
+/* MADA_EQ names ACSL's IEEE equality of the type; only annotations use it. */
 #define MADA_T float
 #define MADA_TN(x) x##_f32
 #define MADA_SQRT sqrtf
 #define MADA_EQ \eq_float
-#define MADA_LT \lt_float
-#define MADA_GT \gt_float
 #include "element_impl.h"
-#include "project_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #undef MADA_SQRT
 #undef MADA_EQ
-#undef MADA_LT
-#undef MADA_GT
 
 #define MADA_T double
 #define MADA_TN(x) x##_f64
 #define MADA_SQRT sqrt
 #define MADA_EQ \eq_double
-#define MADA_LT \lt_double
-#define MADA_GT \gt_double
 #include "element_impl.h"
-#include "project_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #undef MADA_SQRT
 #undef MADA_EQ
-#undef MADA_LT
-#undef MADA_GT
 
 /* Spec 6.1: block length and lane count of the canonical reduction. */
 #define MADA_RED_BLOCK 4096u

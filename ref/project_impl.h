@@ -2,8 +2,10 @@
  * project_impl.h -- the projection onto a box (spec 7.1) for one element
  * type: the element functions, shared by every backend (__host__
  * __device__ under nvcc), and the contracts of the reference's loops
- * (ref/project.c).  Template: included by mada_internal.h with MADA_T,
- * MADA_TN and MADA_EQ defined as for element_impl.h.
+ * (ref/project.c).  Template: included by ref/project.c (with MADA_LT and
+ * MADA_GT, ACSL's IEEE comparisons of the type) and before
+ * fast/cuda/cuda_impl.h, with MADA_T and MADA_TN defined as for
+ * element_impl.h.
  *
  * x_i outside [lo, hi] is clamped to the nearer bound, and every stored
  * partial of element i is set to +0 (the projected x_i no longer depends on

@@ -29,11 +29,13 @@ extern "C" {
 
 #define MADA_T float
 #define MADA_TN(x) x##_f32
+#include "project_impl.h"
 #include "cuda_impl.h"
 #undef MADA_T
 #undef MADA_TN
 #define MADA_T double
 #define MADA_TN(x) x##_f64
+#include "project_impl.h"
 #include "cuda_impl.h"
 #undef MADA_T
 #undef MADA_TN
