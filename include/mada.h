@@ -23,12 +23,13 @@
  *
  * Floating-point environment (docs/DECISIONS.md D17): every function that
  * computes (mada_config_check, mada_create, mada_step, mada_project,
- * mada_set_coef, mada_save, mada_load and their CUDA forms) runs in the IEEE 754 default environment whatever
- * the caller's: round to nearest even, no trap, no flush-to-zero, no
- * denormals-are-zero.  It gives the caller's environment back exactly on
- * return, rounding mode, traps and exception flags included.  So results do
- * not depend on fesetround(), feenableexcept(), FTZ/DAZ set by the caller or
- * by another library, and the library never raises SIGFPE.
+ * mada_set_coef, mada_save, mada_load and their CUDA forms) runs in the
+ * IEEE 754 default environment whatever the caller's: round to nearest
+ * even, no trap, no flush-to-zero, no denormals-are-zero.  It gives the
+ * caller's environment back exactly on return, rounding mode, traps and
+ * exception flags included.  So results do not depend on fesetround(),
+ * feenableexcept(), FTZ/DAZ set by the caller or by another library, and
+ * the library never raises SIGFPE.
  */
 #ifndef MADA_H
 #define MADA_H
