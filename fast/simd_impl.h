@@ -187,6 +187,16 @@ static __attribute__((flatten)) MADA_T FAST_TN(chunk)(const MADA_TN(mada_kargs) 
 /* Pass 2 (spec 5, 5.1, 6): the step over a->n elements in chunks, on
  * a->nthreads threads.  Chunk results are independent; the running maximum
  * is exact in any order. */
+/* Chunk c of pass 2, and the running maximum vmax with its result. */
+static inline MADA_T FAST_TN(chunk_max)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars) s,
+                                        size_t c, MADA_T vmax)
+{
+    const size_t lo = c * FAST_CHUNK;
+    const size_t hi = a->n - lo < FAST_CHUNK ? a->n : lo + FAST_CHUNK;
+    const MADA_T cm = FAST_TN(chunk)(a, s, lo, hi);
+    return vmax > cm ? vmax : cm;
+}
+
 static MADA_T FAST_TN(kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars) s)
 {
     const size_t n = a->n;
@@ -195,10 +205,7 @@ static MADA_T FAST_TN(kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars
     const int nt = fast_threads_for(a->nthreads, nchunks);
     if (nt <= 1) { /* no OpenMP region: one costs futex calls even for one thread */
         for (size_t c = 0; c < nchunks; c++) {
-            const size_t lo = c * FAST_CHUNK;
-            const size_t hi = n - lo < FAST_CHUNK ? n : lo + FAST_CHUNK;
-            const MADA_T cm = FAST_TN(chunk)(a, s, lo, hi);
-            vmax = vmax > cm ? vmax : cm;
+            vmax = FAST_TN(chunk_max)(a, s, c, vmax);
         }
         return vmax;
     }
@@ -208,10 +215,7 @@ static MADA_T FAST_TN(kernel)(const MADA_TN(mada_kargs) *a, MADA_TN(mada_scalars
         mada_fpenv_enter(&env);
 #pragma omp for schedule(static)
         for (size_t c = 0; c < nchunks; c++) {
-            const size_t lo = c * FAST_CHUNK;
-            const size_t hi = n - lo < FAST_CHUNK ? n : lo + FAST_CHUNK;
-            const MADA_T cm = FAST_TN(chunk)(a, s, lo, hi);
-            vmax = vmax > cm ? vmax : cm;
+            vmax = FAST_TN(chunk_max)(a, s, c, vmax);
         }
         mada_fpenv_leave(&env);
     }
@@ -283,6 +287,16 @@ static void FAST_TN(block1)(const mada_pass1_t *a, size_t b, size_t *bad_g, size
  * canonical sum for each present part[k], or MADA_E_GRAD / MADA_E_PARAM
  * with *bad the first offending index (the sums discarded).  a->blocksums
  * holds MADA_NCOEF doubles per block. */
+/* Block b of pass 1, and the first offending indices so far with its own. */
+static inline void FAST_TN(block_first)(const mada_pass1_t *a, size_t b, size_t *first_g,
+                                        size_t *first_x)
+{
+    size_t bg, bx;
+    FAST_TN(block1)(a, b, &bg, &bx, a->blocksums + b * MADA_NCOEF);
+    *first_g = bg < *first_g ? bg : *first_g;
+    *first_x = bx < *first_x ? bx : *first_x;
+}
+
 static int FAST_TN(pass1)(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *bad)
 {
     const size_t n = a->n;
@@ -290,24 +304,16 @@ static int FAST_TN(pass1)(const mada_pass1_t *a, double H[MADA_NCOEF], size_t *b
     size_t first_g = n, first_x = n;
     const int nt = fast_threads_for(a->nthreads, nblocks);
     if (nt <= 1) { /* as in the kernel: no OpenMP region for one thread */
-        for (size_t b = 0; b < nblocks; b++) {
-            size_t bg, bx;
-            FAST_TN(block1)(a, b, &bg, &bx, a->blocksums + b * MADA_NCOEF);
-            first_g = bg < first_g ? bg : first_g;
-            first_x = bx < first_x ? bx : first_x;
-        }
+        for (size_t b = 0; b < nblocks; b++)
+            FAST_TN(block_first)(a, b, &first_g, &first_x);
     } else {
 #pragma omp parallel num_threads(nt) reduction(min : first_g, first_x)
         {
             mada_fpenv env;
             mada_fpenv_enter(&env);
 #pragma omp for schedule(static)
-            for (size_t b = 0; b < nblocks; b++) {
-                size_t bg, bx;
-                FAST_TN(block1)(a, b, &bg, &bx, a->blocksums + b * MADA_NCOEF);
-                first_g = bg < first_g ? bg : first_g;
-                first_x = bx < first_x ? bx : first_x;
-            }
+            for (size_t b = 0; b < nblocks; b++)
+                FAST_TN(block_first)(a, b, &first_g, &first_x);
             mada_fpenv_leave(&env);
         }
     }
