@@ -35,7 +35,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 LIB_SRC  := ref/scalars.c ref/kernels.c ref/project.c ref/hyper.c ref/validate.c ref/crc64.c ref/fpenv.c \
             ref/optimizer.c ref/state_file.c fast/dispatch.c fast/avx512.c fast/avx2.c
-ANA_SRC  := analysis/mada_mpfr.c analysis/toy.c
+ANA_SRC  := analysis/mada_mpfr.c analysis/toy.c analysis/mp_opt.c
 TEST_SRC := $(wildcard tests/*.c)
 HDRS     := include/mada.h $(wildcard ref/*.h) $(wildcard fast/*.h) $(wildcard analysis/*.h) \
             $(wildcard tests/*.h) $(wildcard fast/cuda/*.h)

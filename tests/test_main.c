@@ -38,6 +38,7 @@ int main(int argc, char **argv)
     register_lean_suite();
     register_project_suite();
     register_toy_suite();
+    register_mpfr_opt_suite();
     register_fast_suite();
     register_cuda_suite();
 

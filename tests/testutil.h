@@ -116,6 +116,7 @@ void register_robust_suite(void);
 void register_lean_suite(void);
 void register_project_suite(void);
 void register_toy_suite(void);
+void register_mpfr_opt_suite(void);
 void register_fast_suite(void);
 void register_cuda_suite(void);
 
