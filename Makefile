@@ -9,6 +9,8 @@
 #   make bench      the fast paths against a bandwidth probe and PyTorch (docs/BENCHMARKS.md)
 #   make experiments-quick  the convergence claims checked on short runs (spec 11;
 #                   build/mada-analysis; run by make verify)
+#   make experiments  the full studies (about 20 min): CSVs into docs/data/
+#   make report     figures (docs/figures/) and docs/report.pdf from docs/data/
 #   make fuzz FUZZ_SECONDS=N   differential fuzzing, new inputs kept in fuzz/corpus
 #   make gpu-check  on a machine with an NVIDIA GPU: the CUDA backend's differential
 #                   suite, compute-sanitizer and benchmark (tests/gpu_check.sh)
@@ -35,7 +37,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all \
 
 LIB_SRC  := ref/scalars.c ref/kernels.c ref/project.c ref/hyper.c ref/validate.c ref/crc64.c ref/fpenv.c \
             ref/optimizer.c ref/state_file.c fast/dispatch.c fast/avx512.c fast/avx2.c
-ANA_SRC  := analysis/mada_mpfr.c analysis/toy.c analysis/mp_opt.c
+ANA_SRC  := analysis/mada_mpfr.c analysis/toy.c analysis/mp_opt.c analysis/problems.c analysis/studies.c
 TEST_SRC := $(wildcard tests/*.c)
 HDRS     := include/mada.h $(wildcard ref/*.h) $(wildcard fast/*.h) $(wildcard analysis/*.h) \
             $(wildcard tests/*.h) $(wildcard fast/cuda/*.h)
@@ -74,7 +76,7 @@ DEB_PKGS := gcc make pkg-config clang libclang-rt-14-dev libomp-14-dev \
 
 .PHONY: all lib test verify verify-full proofs verify-mutants install uninstall deps clean \
         check-test-binaries print-cflags print-nvcc print-libs fuzz bench gpu-check \
-        experiments-quick
+        experiments-quick experiments
 .DELETE_ON_ERROR:
 
 all: lib
@@ -185,16 +187,42 @@ check-test-binaries: $(BUILD)/tests/test_mada $(BUILD)/tests/test_mada_san $(BUI
 
 # ---- The convergence studies (spec 11; analysis/, issue 13) ------------------
 # mada-analysis: one subcommand per study (mada-analysis --help).
-$(BUILD)/mada-analysis: analysis/mada_analysis.c analysis/toy.c analysis/toy.h $(BUILD)/libmada.a
+ANALYSIS_SRC := analysis/mada_analysis.c analysis/toy.c analysis/mp_opt.c analysis/problems.c \
+                analysis/studies.c
+$(BUILD)/mada-analysis: $(ANALYSIS_SRC) $(HDRS) $(BUILD)/libmada.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Ianalysis -o $@ analysis/mada_analysis.c analysis/toy.c \
-	    $(BUILD)/libmada.a -lm -lpthread $(CUDA_LIBS)
+	$(CC) $(ALL_CFLAGS) -Ianalysis -o $@ $(ANALYSIS_SRC) \
+	    $(BUILD)/libmada.a -lmpfr -lgmp -lm -lpthread $(CUDA_LIBS)
 
 # The claims the runs support, checked (exit 1 and the failing claim named
-# when one does not hold); CSV in build/experiments/.
+# when one does not hold; docs/DECISIONS.md D25, D26); CSV and claims.csv in
+# build/experiments/.  About 1.5 minutes on 2 cores.
+EXPQ := $(BUILD)/experiments
 experiments-quick: deps $(BUILD)/mada-analysis
-	@mkdir -p $(BUILD)/experiments
-	$(BUILD)/mada-analysis toy --check --out $(BUILD)/experiments/toy.csv
+	@mkdir -p $(EXPQ)
+	@rm -f $(EXPQ)/claims.csv && echo "study,id,dtype,holds,value,text" > $(EXPQ)/claims.csv
+	$(BUILD)/mada-analysis toy --check --mpfr 128 --out $(EXPQ)/toy.csv --claims $(EXPQ)/claims.csv --quiet
+	$(BUILD)/mada-analysis terms --check --steps 20000 --dir $(EXPQ) --claims $(EXPQ)/claims.csv --quiet
+	$(BUILD)/mada-analysis rates --check --steps 100000 --seeds 20 --dir $(EXPQ) --claims $(EXPQ)/claims.csv --quiet
+	$(BUILD)/mada-analysis precision --steps 200000 --dir $(EXPQ) --claims $(EXPQ)/claims.csv --quiet
+	$(BUILD)/mada-analysis errors --check --steps 300 --dir $(EXPQ) --claims $(EXPQ)/claims.csv --quiet
+
+# The full studies (spec 11; about 20 minutes on 2 cores): the CSVs of the
+# report into docs/data/ (committed), the error study's worst steps into
+# tests/data/error_worst_cases.csv (replayed by make test).  Then make report.
+EXPDATA := docs/data
+experiments: deps $(BUILD)/mada-analysis
+	@mkdir -p $(EXPDATA)
+	@echo "study,id,dtype,holds,value,text" > $(EXPDATA)/claims.csv
+	$(BUILD)/mada-analysis toy --check --mpfr 256 --out $(EXPDATA)/toy.csv --claims $(EXPDATA)/claims.csv
+	$(BUILD)/mada-analysis terms --check --steps 2000000 --prec 128 --dir $(EXPDATA) --claims $(EXPDATA)/claims.csv
+	$(BUILD)/mada-analysis rates --check --steps 100000 --seeds 50 --dir $(EXPDATA) --claims $(EXPDATA)/claims.csv
+	$(BUILD)/mada-analysis precision --steps 2000000 --prec 256 --dir $(EXPDATA) --claims $(EXPDATA)/claims.csv
+	$(BUILD)/mada-analysis errors --check --steps 5000 --dir $(EXPDATA) --claims $(EXPDATA)/claims.csv \
+	    --worst tests/data/error_worst_cases.csv
+
+include analysis/report/report.mk
+report figures: deps
 
 test: deps
 	@$(MAKE) --no-print-directory check-test-binaries

@@ -2,6 +2,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "toy.h"
 
+#include "mp_opt.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,7 +24,7 @@ static double now(void)
 }
 
 /* The configuration of spec 11.1 for optimizer `name`. */
-static int toy_config(const char *name, mada_config *cfg)
+int toy_config(const char *name, mada_config *cfg)
 {
     if (strcmp(name, "mada") == 0)
         return mada_config_preset(cfg, "mada-toy");
@@ -126,5 +128,68 @@ int toy_run(const char *name, mada_dtype dtype, uint64_t T, uint64_t points, FIL
     mada_get_coefs(o, res->coef);
     res->seconds = now() - t0;
     mada_destroy(o);
+    return 0;
+}
+
+int toy_run_mpfr(const char *name, long prec, uint64_t T, uint64_t points, FILE *csv,
+                 int progress, toy_result *res, char *err, size_t cap)
+{
+    mada_config cfg;
+    if (toy_config(name, &cfg) != MADA_OK) {
+        snprintf(err, cap, "toy: unknown optimizer \"%s\" (adam, amsgrad, avgrad, mada)", name);
+        return -1;
+    }
+    mp_opt *o = mp_opt_create(1, MP_HIGH, (mpfr_prec_t)prec, &cfg, MP_VBAR_CFG, err, cap);
+    if (!o)
+        return -1;
+    mpfr_t g[1], lr, fx, S, r;
+    mpfr_init2(g[0], 64);
+    mpfr_inits2((mpfr_prec_t)prec, lr, fx, S, r, (mpfr_ptr)0);
+    mpfr_set_d(lr, 1e-3, MPFR_RNDN); /* the binary64 value the library runs take */
+    mpfr_set_zero(fx, 1);
+    mpfr_set_zero(S, 1);
+    mpfr_t *x = mp_opt_x(o);
+    mp_opt_coefs(o, res->coef0);
+    char dtype[32];
+    snprintf(dtype, sizeof dtype, "mpfr%ld", prec);
+    const double t0 = now();
+    double last_progress = t0;
+    const uint64_t every = points ? (T + points - 1) / points : 0;
+    for (uint64_t t = 1; t <= T; t++) {
+        const double a = slope(t);
+        mpfr_mul_d(r, x[0], a, MPFR_RNDN);
+        mpfr_add(fx, fx, r, MPFR_RNDN);
+        mpfr_add_d(S, S, a, MPFR_RNDN);
+        mpfr_set_d(g[0], a, MPFR_RNDN);
+        mp_opt_step(o, g, lr);
+        mp_opt_project(o, -1.0, 1.0);
+        const int row = t == 1 || t == T || (every && t % every == 0);
+        if (row && csv) {
+            double q[MADA_NCOEF];
+            mp_opt_coefs(o, q);
+            mpfr_abs(r, S, MPFR_RNDN);
+            mpfr_add(r, r, fx, MPFR_RNDN);
+            mpfr_div_ui(r, r, (unsigned long)t, MPFR_RNDN);
+            fprintf(csv, "%s,%s,%llu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n", name,
+                    dtype, (unsigned long long)t, mpfr_get_d(x[0], MPFR_RNDN),
+                    mpfr_get_d(r, MPFR_RNDN), q[0], q[1], q[2], q[3], q[4], q[5]);
+        }
+        if (progress && (t & 0xffff) == 0 && now() - last_progress >= 2.0) {
+            last_progress = now();
+            fprintf(stderr, "toy %s %s: t = %llu of %llu (%.0f%%), %.0f s\n", name, dtype,
+                    (unsigned long long)t, (unsigned long long)T, 100.0 * (double)t / (double)T,
+                    last_progress - t0);
+        }
+    }
+    res->T = T;
+    res->x = mpfr_get_d(x[0], MPFR_RNDN);
+    mpfr_abs(r, S, MPFR_RNDN);
+    mpfr_add(r, r, fx, MPFR_RNDN);
+    mpfr_div_ui(r, r, (unsigned long)T, MPFR_RNDN);
+    res->avg_regret = mpfr_get_d(r, MPFR_RNDN);
+    mp_opt_coefs(o, res->coef);
+    res->seconds = now() - t0;
+    mpfr_clears(g[0], lr, fx, S, r, (mpfr_ptr)0);
+    mp_opt_destroy(o);
     return 0;
 }

@@ -36,6 +36,14 @@ typedef struct {
 int toy_run(const char *name, mada_dtype dtype, uint64_t T, uint64_t points, FILE *csv,
             int progress, toy_result *res, char *err, size_t cap);
 
+/* The same run in MPFR at prec bits (>= 64; analysis/mp_opt.h, high
+ * precision), projected after every step; CSV dtype "mpfrPREC". */
+int toy_run_mpfr(const char *name, long prec, uint64_t T, uint64_t points, FILE *csv,
+                 int progress, toy_result *res, char *err, size_t cap);
+
+/* The configuration of spec 11.1 for optimizer `name` (MADA_OK or an error). */
+int toy_config(const char *name, mada_config *cfg);
+
 /* The CSV header line of toy_run()'s rows (with its newline). */
 const char *toy_csv_header(void);
 

@@ -39,6 +39,8 @@ int main(int argc, char **argv)
     register_project_suite();
     register_toy_suite();
     register_mpfr_opt_suite();
+    register_errors_suite();
+    register_bounds_suite();
     register_fast_suite();
     register_cuda_suite();
 

@@ -117,6 +117,8 @@ void register_lean_suite(void);
 void register_project_suite(void);
 void register_toy_suite(void);
 void register_mpfr_opt_suite(void);
+void register_errors_suite(void);
+void register_bounds_suite(void);
 void register_fast_suite(void);
 void register_cuda_suite(void);
 
