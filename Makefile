@@ -196,7 +196,7 @@ $(BUILD)/mada-analysis: $(ANALYSIS_SRC) $(HDRS) $(BUILD)/libmada.a
 
 # The claims the runs support, checked (exit 1 and the failing claim named
 # when one does not hold; docs/DECISIONS.md D25, D26); CSV and claims.csv in
-# build/experiments/.  About 1.5 minutes on 2 cores.
+# build/experiments/.  About 2.5 minutes on 2 cores.
 EXPQ := $(BUILD)/experiments
 experiments-quick: deps $(BUILD)/mada-analysis
 	@mkdir -p $(EXPQ)

@@ -136,9 +136,20 @@ mp_opt *mp_opt_create(size_t n, mp_mode mode, mpfr_prec_t prec, const mada_confi
         snprintf(err, cap, "mp_opt_create: configuration: %s", mada_strerror(rc));
         return NULL;
     }
-    if (vbar_mix && mode != MP_HIGH) {
+    if (vbar_mix && (mode != MP_HIGH || mada_any_learning(cfg))) {
+        /* spec 6's partials hold vbar' and vmax' constant: with P = rho*vmax
+         * + (1-rho)*vavg the beta2, beta3 and c partials would need other
+         * rho terms; the mix is for the frozen runs of spec 11.5 */
         snprintf(err, cap, "mp_opt_create: the AMSGrad/AVGrad mix is not in the library: "
-                           "high precision only");
+                           "high precision and frozen coefficients only");
+        return NULL;
+    }
+    if (mode != MP_HIGH && mada_any_learning(cfg) && !(cfg->hclip <= 0x1p20)) {
+        /* ref/hyper.c holds a momentum buffer beyond 2^1022 at +-DBL_MAX;
+         * with |h| <= hclip <= 2^20 and mu <= 1 a buffer needs more than
+         * 2^1000 steps to get there, so the plain formula here is the same */
+        snprintf(err, cap, "mp_opt_create: emulation needs hclip <= 2^20 (got %g): beyond, "
+                           "the reference's overflow guards are not emulated", cfg->hclip);
         return NULL;
     }
     mp_opt *o = calloc(1, sizeof *o);
@@ -153,7 +164,11 @@ mp_opt *mp_opt_create(size_t n, mp_mode mode, mpfr_prec_t prec, const mada_confi
     o->emin = mode == MP_EMU32 ? -148 : mode == MP_EMU64 ? -1073 : mpfr_get_emin_min();
     o->emax = mode == MP_EMU32 ? 128 : mode == MP_EMU64 ? 1024 : mpfr_get_emax_max();
     o->cfg = *cfg;
+    /* the library's lean decision; the mix keeps every array (its "no
+     * average" part would drop vmax and vavg both) */
     o->ln = mada_lean_of(cfg);
+    if (vbar_mix)
+        memset(&o->ln, 0, sizeof o->ln);
     o->mix = vbar_mix;
     int ok = (o->x = vec_new(n, o->prec)) != NULL;
     for (int k = 0; k < MP_NSTATE; k++)
@@ -185,7 +200,8 @@ mp_opt *mp_opt_create(size_t n, mp_mode mode, mpfr_prec_t prec, const mada_confi
         range_elem(o);
         for (size_t i = 0; i < n; i++)
             for (int k = MP_V; k <= MP_VB; k++)
-                rnd(o, o->st[k][i], mpfr_set_d(o->st[k][i], 1e-15, RN));
+                if (!o->ln.lion_only && !(k == MP_VB && o->ln.avg)) /* arrays kept */
+                    rnd(o, o->st[k][i], mpfr_set_d(o->st[k][i], 1e-15, RN));
         if (o->mix)
             for (size_t i = 0; i < n; i++)
                 mpfr_set(o->st[MP_VMX][i], o->st[MP_V][i], RN);

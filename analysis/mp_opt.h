@@ -16,15 +16,17 @@
  *     the C library's expm1/log1p/pow are not MPFR's (spec 4).  Where the
  *     reference holds the momentum buffer at +-DBL_MAX or replaces eta*buf by
  *     +-2 (ref/hyper.c, |buf| near 2^1022) the plain formula runs here; with
- *     the clip of 6.2 that needs more than 10^300 hyper steps.
+ *     a clip hclip <= 2^20 (creation refuses a larger one for a learning
+ *     emulation) that needs more than 2^1000 hyper steps.
  *   high precision (MP_HIGH, precision >= 64): every quantity at the working
  *     precision, the scalars computed here (1 - beta^t at 32 guard bits), the
  *     reduction summed with one rounding (mpfr_sum of exact products).
  *
  * Analysis extra (not in the library): MP_VBAR_MIX keeps both AVGrad's mean
  * and AMSGrad's maximum of v and uses P = rho*vmax + (1-rho)*vavg (the
- * AMSGrad/AVGrad mixes of spec 11.5); rho's partial is then
- * -(A*((vmax' - vavg')*ib2)).
+ * AMSGrad/AVGrad mixes of spec 11.5), in high precision with every
+ * coefficient frozen (no partials: spec 6's would need other rho terms) and
+ * no lean part (every array kept).
  *
  * The engine owns the parameters x (n elements).  Not thread-safe: MPFR's
  * exponent range is per thread and the engine sets it during each call
@@ -48,9 +50,10 @@ enum { MP_VBAR_CFG = 0, MP_VBAR_MIX = 1 };
 typedef struct mp_opt mp_opt;
 
 /* Create an engine for n elements.  mode MP_HIGH needs prec >= 64 (prec is
- * ignored in emulation: 24 or 53).  cfg must pass mada_config_check().
- * vbar_mix: MP_VBAR_CFG or MP_VBAR_MIX.  x starts at +0.  NULL on bad input
- * or no memory (err receives why). */
+ * ignored in emulation: 24 or 53).  cfg must pass mada_config_check(), and
+ * in emulation with a learning coefficient have hclip <= 2^20.  vbar_mix:
+ * MP_VBAR_CFG or MP_VBAR_MIX (high precision, nothing learning).  x starts
+ * at +0.  NULL on bad input or no memory (err receives why). */
 mp_opt *mp_opt_create(size_t n, mp_mode mode, mpfr_prec_t prec, const mada_config *cfg,
                       int vbar_mix, char *err, size_t cap);
 void mp_opt_destroy(mp_opt *o);

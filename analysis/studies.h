@@ -56,6 +56,10 @@ typedef struct {
 int st_bounds_run(const char *problem, const char *opt, uint64_t T, mpfr_prec_t prec,
                   st_bound *out);
 
+/* The log grid of the CSV rows: t = m * 10^k for m in {10, 12, 15, 20, 25,
+ * 30, 40, 50, 60, 80} (ten points a decade from t = 10). */
+int st_log_point(uint64_t t);
+
 /* The error of a step's value `got` (exact in the type: 24 or 53 bits)
  * against the reference `ref`, in units in the last place of the type at
  * ref (subnormal ulps below the normal range). */

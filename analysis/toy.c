@@ -3,6 +3,7 @@
 #include "toy.h"
 
 #include "mp_opt.h"
+#include "studies.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,7 +107,7 @@ int toy_run(const char *name, mada_dtype dtype, uint64_t T, uint64_t points, FIL
             return -1;
         }
         /* min over x in [-1, 1] of S x is -|S|. */
-        const int row = t == 1 || t == T || (every && t % every == 0);
+        const int row = t == 1 || t == T || (every && (t % every == 0 || st_log_point(t)));
         if (row && csv) {
             double q[MADA_NCOEF];
             mada_get_coefs(o, q);
@@ -163,7 +164,7 @@ int toy_run_mpfr(const char *name, long prec, uint64_t T, uint64_t points, FILE 
         mpfr_set_d(g[0], a, MPFR_RNDN);
         mp_opt_step(o, g, lr);
         mp_opt_project(o, -1.0, 1.0);
-        const int row = t == 1 || t == T || (every && t % every == 0);
+        const int row = t == 1 || t == T || (every && (t % every == 0 || st_log_point(t)));
         if (row && csv) {
             double q[MADA_NCOEF];
             mp_opt_coefs(o, q);

@@ -30,7 +30,8 @@ typedef struct {
 
 /* Run optimizer `name` (one of toy_optimizers) for T steps in binary32 or
  * binary64.  Writes CSV rows (no header; toy_csv_header()) to csv, if not
- * NULL, at `points` evenly spaced steps (and at t = 1 and t = T); a progress
+ * NULL, at `points` evenly spaced steps and (points > 0) ten log-spaced
+ * steps a decade (st_log_point), and at t = 1 and t = T; a progress
  * line to stderr about every 2 s when progress is set.  0 on success; else
  * -1 with a sentence in err (cap bytes). */
 int toy_run(const char *name, mada_dtype dtype, uint64_t T, uint64_t points, FILE *csv,

@@ -254,6 +254,121 @@ static void test_high_precision_partials(void)
     CU_ASSERT(checked == 2 * 200 * MADA_NCOEF);
 }
 
+/* High precision runs the same specification: a learning run (six
+ * coefficients, hyper steps from t = 2, projection) at 200 bits stays
+ * within 1e-9 (relative to max |x|) of the binary64 emulation, and its
+ * coefficients within 1e-9; a wrong scalar, reduction or hyper step in the
+ * high-precision path would show at the 1e-3 level. */
+static void test_high_precision_trajectory(void)
+{
+    mada_config cfg;
+    CU_ASSERT_FATAL(mada_config_preset(&cfg, "mada") == MADA_OK);
+    const double q0[MADA_NCOEF] = {0.9, 0.95, 0.3, 0.6, 0.7, 0.8};
+    for (int k = 0; k < MADA_NCOEF; k++)
+        cfg.coef[k] = q0[k], cfg.eta[k] = 0.02, cfg.mu[k] = 0.5;
+    cfg.warmup = 0;
+    enum { N = 16, T = 60 };
+    char err[128];
+    mp_opt *hi = mp_opt_create(N, MP_HIGH, 200, &cfg, MP_VBAR_CFG, err, sizeof err);
+    mp_opt *em = mp_opt_create(N, MP_EMU64, 0, &cfg, MP_VBAR_CFG, err, sizeof err);
+    CU_ASSERT_FATAL(hi && em);
+    mpfr_t g[N], lr, d;
+    for (int i = 0; i < N; i++)
+        mpfr_init2(g[i], 53);
+    mpfr_inits2(200, lr, d, (mpfr_ptr)0);
+    rng_t r = {99};
+    double worst_x = 0, worst_q = 0;
+    for (int t = 1; t <= T; t++) {
+        for (int i = 0; i < N; i++) /* the emulation's x: the same gradient for both */
+            mpfr_set_d(g[i], mpfr_get_d(mp_opt_x(em)[i], MPFR_RNDN) - 0.1 * i +
+                                 rng_range(&r, -0.5, 0.5), MPFR_RNDN);
+        mpfr_set_d(lr, 1e-2, MPFR_RNDN);
+        CU_ASSERT_FATAL(mp_opt_step(hi, g, lr) == 0 && mp_opt_step(em, g, lr) == 0);
+        mp_opt_project(hi, -1.0, 1.0);
+        mp_opt_project(em, -1.0, 1.0);
+        double xm = 0, dx = 0;
+        for (int i = 0; i < N; i++) {
+            mpfr_sub(d, mp_opt_x(hi)[i], mp_opt_x(em)[i], MPFR_RNDN);
+            dx = fmax(dx, fabs(mpfr_get_d(d, MPFR_RNDN)));
+            xm = fmax(xm, fabs(mpfr_get_d(mp_opt_x(hi)[i], MPFR_RNDN)));
+        }
+        worst_x = fmax(worst_x, xm > 0 ? dx / xm : dx);
+        for (int k = 0; k < MADA_NCOEF; k++) {
+            mpfr_sub(d, mp_opt_coef(hi, k), mp_opt_coef(em, k), MPFR_RNDN);
+            worst_q = fmax(worst_q, fabs(mpfr_get_d(d, MPFR_RNDN)));
+        }
+    }
+    if (!(worst_x <= 1e-9 && worst_q <= 1e-9))
+        printf("\n  high precision vs binary64: x %g, coefficients %g\n", worst_x, worst_q);
+    CU_ASSERT(worst_x <= 1e-9 && worst_q <= 1e-9);
+    /* and the run did learn: every coefficient moved */
+    for (int k = 0; k < MADA_NCOEF; k++)
+        CU_ASSERT(mpfr_cmp_d(mp_opt_coef(hi, k), q0[k]) != 0);
+    CU_ASSERT(mp_opt_hyper_steps(hi) == T - 1);
+    for (int i = 0; i < N; i++)
+        mpfr_clear(g[i]);
+    mpfr_clears(lr, d, (mpfr_ptr)0);
+    mp_opt_destroy(hi);
+    mp_opt_destroy(em);
+}
+
+/* What the engine refuses: the analysis-only mix with a learning
+ * coefficient (spec 6's partials do not cover it) or in emulation, and an
+ * emulated learning run with a clip beyond 2^20 (ref/hyper.c's overflow
+ * guards are not emulated). */
+static void test_refusals(void)
+{
+    mada_config cfg;
+    char err[256];
+    CU_ASSERT_FATAL(mada_config_preset(&cfg, "mada") == MADA_OK);
+    CU_ASSERT(mp_opt_create(4, MP_HIGH, 128, &cfg, MP_VBAR_MIX, err, sizeof err) == NULL);
+    CU_ASSERT(strstr(err, "frozen") != NULL);
+    CU_ASSERT_FATAL(mada_config_preset(&cfg, "avgrad") == MADA_OK);
+    CU_ASSERT(mp_opt_create(4, MP_EMU64, 0, &cfg, MP_VBAR_MIX, err, sizeof err) == NULL);
+    mp_opt *ok = mp_opt_create(4, MP_HIGH, 128, &cfg, MP_VBAR_MIX, err, sizeof err);
+    CU_ASSERT(ok != NULL);
+    mp_opt_destroy(ok);
+    CU_ASSERT_FATAL(mada_config_preset(&cfg, "mada") == MADA_OK);
+    cfg.hclip = 0x1p30;
+    CU_ASSERT(mp_opt_create(4, MP_EMU32, 0, &cfg, MP_VBAR_CFG, err, sizeof err) == NULL);
+    CU_ASSERT(strstr(err, "hclip") != NULL);
+}
+
+/* The AMSGrad/AVGrad mix at rho = 1 is AMSGrad (P = vmax), not Adam: the
+ * mix keeps every array (no lean "no average" part). */
+static void test_mix_endpoints(void)
+{
+    mada_config ams, mix;
+    CU_ASSERT_FATAL(mada_config_preset(&ams, "amsgrad") == MADA_OK);
+    CU_ASSERT_FATAL(mada_config_preset(&mix, "avgrad") == MADA_OK);
+    mix.coef[MADA_RHO] = 1.0;
+    char err[128];
+    mp_opt *a = mp_opt_create(3, MP_HIGH, 128, &ams, MP_VBAR_CFG, err, sizeof err);
+    mp_opt *b = mp_opt_create(3, MP_HIGH, 128, &mix, MP_VBAR_MIX, err, sizeof err);
+    CU_ASSERT_FATAL(a && b);
+    mpfr_t g[3], lr;
+    for (int i = 0; i < 3; i++)
+        mpfr_init2(g[i], 53);
+    mpfr_init2(lr, 53);
+    mpfr_set_d(lr, 1e-3, MPFR_RNDN);
+    int same = 1;
+    for (int t = 1; t <= 30; t++) {
+        for (int i = 0; i < 3; i++) /* a large gradient, then small ones: vmax != v */
+            mpfr_set_d(g[i], t == 1 ? 5.0 + i : 0.01 * (i + 1), MPFR_RNDN);
+        mp_opt_step(a, g, lr);
+        mp_opt_step(b, g, lr);
+        for (int i = 0; i < 3; i++)
+            same &= mpfr_equal_p(mp_opt_x(a)[i], mp_opt_x(b)[i]) &&
+                    mpfr_equal_p(mp_opt_state(a, MP_VH, i), mp_opt_state(b, MP_VH, i));
+    }
+    CU_ASSERT(same);
+    for (int i = 0; i < 3; i++)
+        mpfr_clear(g[i]);
+    mpfr_clear(lr);
+    mp_opt_destroy(a);
+    mp_opt_destroy(b);
+}
+
 void register_mpfr_opt_suite(void)
 {
     CU_pSuite s = CU_add_suite("mpfr_engine", NULL, NULL);
@@ -263,4 +378,9 @@ void register_mpfr_opt_suite(void)
                 test_emulation_learning);
     CU_add_test(s, "high precision: partials equal spec 6's closed forms to 200 bits",
                 test_high_precision_partials);
+    CU_add_test(s, "high precision: a learning run within 1e-9 of binary64",
+                test_high_precision_trajectory);
+    CU_add_test(s, "refusals: the mix learning or emulated, a huge clip emulated",
+                test_refusals);
+    CU_add_test(s, "the AMSGrad/AVGrad mix at rho = 1 is AMSGrad", test_mix_endpoints);
 }

@@ -1,5 +1,5 @@
 # toy.gp -- spec 11.1, the online toy: x_t and the average regret R_t/t over t
-# (log t), one colour per optimizer; binary64 solid, the MPFR run (if the CSV has
+# (log t; R_t/t on a log scale, non-positive values left out), one colour per optimizer; binary64 solid, the MPFR run (if the CSV has
 # one) dashed.  Input: DATA/toy.csv.
 #   gnuplot -e "data='docs/data'; out='docs/figures/toy.pdf'" analysis/report/toy.gp
 figname = 'toy'
@@ -27,12 +27,14 @@ if (mp ne '') {
     plot for [o in opts] src(o, 'binary64') using 3:4 lc rgb optcolor(o) dt 1 title o noenhanced
 }
 set yrange [*:*]
-set ylabel 'R_t / t'
+set logscale y
+set format y '10^{%T}'
+set ylabel 'R_t / t (log scale)'
 set key top right Left reverse
 if (mp ne '') {
-    plot for [o in opts] src(o, 'binary64') using 3:5 lc rgb optcolor(o) dt 1 title o noenhanced, \
-         for [o in opts] src(o, mp) using 3:5 lc rgb optcolor(o) dt 2 notitle
+    plot for [o in opts] src(o, 'binary64') using 3:(pos($5)) lc rgb optcolor(o) dt 1 title o noenhanced, \
+         for [o in opts] src(o, mp) using 3:(pos($5)) lc rgb optcolor(o) dt 2 notitle
 } else {
-    plot for [o in opts] src(o, 'binary64') using 3:5 lc rgb optcolor(o) dt 1 title o noenhanced
+    plot for [o in opts] src(o, 'binary64') using 3:(pos($5)) lc rgb optcolor(o) dt 1 title o noenhanced
 }
 unset multiplot
