@@ -709,6 +709,9 @@ int study_rates(const st_opts *o)
             fprintf(ff, "%s,%s,%.6g\n", pb_names[p], opts[k], ex);
             char id[64], m[160], text[160];
             snprintf(id, sizeof id, "rates-%s-%s-exp", pb_names[p], opts[k]);
+            for (char *c = id; *c; c++) /* ids: letters, digits and '-' (rho0.5 -> rho0-5) */
+                if (*c == '.')
+                    *c = '-';
             snprintf(m, sizeof m, "exponent %.3f (T %llu..%llu, %d seeds)", ex,
                      (unsigned long long)horizons[0], (unsigned long long)horizons[nh - 1],
                      o->seeds);
