@@ -175,23 +175,23 @@ NR == 1 { header(); need("problem optimizer arith exp_S1 exp_S2 exp_S3 exp_lhs")
 NF > 1 { printf "%s & %s & %s & %s & %s & %s & %s\\\\\n", tex(f("problem")), tex(f("optimizer")), tex(f("arith")), num(f("exp_S1")), num(f("exp_S2")), num(f("exp_S3")), num(f("exp_lhs")) }
 END { if (!bad) tail_() }'
 
-gen bounds.tex bounds.csv tab:bounds '
+# bounds.csv and rates_bounds.csv: one table program, its caption and label
+# set first (awk variables cap, lab).
+bounds_prog='
 NR == 1 { header(); need("problem optimizer T S1 S1_bound S2 S2_bound monotone max_rel_increase")
-    head("@{}l l r r r r r r r c r@{}",
-         "The bounds of Section~\\ref{sec:bound} checked on every run with $\\alpha_t = \\alpha/\\sqrt{t}$ (\\texttt{bounds.csv}). A ratio measured/bound above 1 is printed in bold and is a bug in the derivation or in the code. \\emph{mono.}: the effective step $e_{t,i}$ is non-increasing along the whole run; \\emph{max incr.}: the largest relative increase of an effective step found (0 if none). The theorems apply only to the runs whose effective step is monotone.",
-         "tab:bounds", "problem & optimizer & $T$ & $S_1$ & bound & ratio & $S_2$ & bound & ratio & mono. & max incr.", 11)
+    head("@{}l l r r r r r r r c r@{}", cap,
+         lab, "problem & optimizer & $T$ & $S_1$ & bound & ratio & $S_2$ & bound & ratio & mono. & max incr.", 11)
     next }
 NF > 1 { printf "%s & %s & %s & %s & %s & %s & %s & %s & %s & %s & %s\\\\\n", tex(f("problem")), tex(f("optimizer")), whole(f("T")), num(f("S1")), num(f("S1_bound")), ratio(f("S1"), f("S1_bound")), num(f("S2")), num(f("S2_bound")), ratio(f("S2"), f("S2_bound")), yesno(f("monotone")), num(f("max_rel_increase")) }
 END { if (!bad) tail_() }'
 
+gen bounds.tex bounds.csv tab:bounds '
+BEGIN { lab = "tab:bounds"
+    cap = "The bounds of Section~\\ref{sec:bound} checked on every run with $\\alpha_t = \\alpha/\\sqrt{t}$ (\\texttt{bounds.csv}). A ratio measured/bound above 1 is printed in bold and is a bug in the derivation or in the code. \\emph{mono.}: the effective step $e_{t,i}$ is non-increasing along the whole run; \\emph{max incr.}: the largest relative increase of an effective step found (0 if none). The theorems apply only to the runs whose effective step is monotone." }'"$bounds_prog"
+
 gen rates_bounds.tex rates_bounds.csv tab:ratesbounds '
-NR == 1 { header(); need("problem optimizer T S1 S1_bound S2 S2_bound monotone max_rel_increase")
-    head("@{}l l r r r r r r r c r@{}",
-         "The bounds of Section~\\ref{sec:bound} on the rates runs (\\texttt{rates\\_bounds.csv}): the exact effective steps (MPFR, 128 bits) of AVGrad and AMSGrad driven by the gradient sequence of each seed'"'"'s binary64 run; per problem and optimizer the seed with the largest ratio, \\emph{mono.} over all seeds, \\emph{max incr.} the largest over all seeds.",
-         "tab:ratesbounds", "problem & optimizer & $T$ & $S_1$ & bound & ratio & $S_2$ & bound & ratio & mono. & max incr.", 11)
-    next }
-NF > 1 { printf "%s & %s & %s & %s & %s & %s & %s & %s & %s & %s & %s\\\\\n", tex(f("problem")), tex(f("optimizer")), whole(f("T")), num(f("S1")), num(f("S1_bound")), ratio(f("S1"), f("S1_bound")), num(f("S2")), num(f("S2_bound")), ratio(f("S2"), f("S2_bound")), yesno(f("monotone")), num(f("max_rel_increase")) }
-END { if (!bad) tail_() }'
+BEGIN { lab = "tab:ratesbounds"
+    cap = "The bounds of Section~\\ref{sec:bound} on the rates runs (\\texttt{rates\\_bounds.csv}): the effective steps (MPFR, 128 bits) of AVGrad and AMSGrad driven by the gradient sequence of each seed'"'"'s binary64 run; per problem and optimizer the seed with the largest ratio, \\emph{mono.} over all seeds, \\emph{max incr.} the largest over all seeds." }'"$bounds_prog"
 
 gen rates_fit.tex rates_fit.csv tab:ratesfit '
 NR == 1 { header(); need("problem optimizer exponent")
